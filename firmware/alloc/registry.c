@@ -1,0 +1,7 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The allocator family in the order the shell lists it. */
+#include "allocator.h"
+
+const apg_allocator *const apg_allocators[] = {
+    &apg_first_fit, &apg_buddy, &apg_page, &apg_bump, &apg_tlsf, NULL,
+};
