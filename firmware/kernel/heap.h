@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The user heap under study and the kernel's own arena.
+ *
+ * The user heap is the region between the linker symbols __heap_start and
+ * __heap_end, managed by whichever strategy `use` selected. Every mutation is
+ * bracketed by heap_begin_mutation()/heap_end_mutation(), which make the
+ * descriptor's generation odd while the heap may be inconsistent, so the panel
+ * never draws a half-updated heap.
+ */
+#ifndef APG_HEAP_H
+#define APG_HEAP_H
+
+#include "allocator.h"
+
+#include <stdint.h>
+
+void heap_setup(void);
+
+const apg_allocator *heap_active(void);
+void *heap_handle(void);
+uintptr_t heap_region_start(void);
+uintptr_t heap_region_end(void);
+size_t heap_region_size(void);
+
+/* Finds a strategy by its shell name; NULL if unknown. */
+const apg_allocator *heap_find(const char *name);
+/* Re-initialises the region with strategy a (releasing every block). */
+void heap_use(const apg_allocator *a);
+
+void heap_begin_mutation(void);
+void heap_end_mutation(void);
+/* After a fault inside a command: leaves the generation even again.
+ * Returns true if the fault interrupted a heap mutation. */
+bool heap_recover_after_fault(void);
+void heap_count_command(void);
+
+/* The kernel arena (bump allocator) that holds shell history. */
+void *arena_handle(void);
+uintptr_t arena_start(void);
+uintptr_t arena_end(void);
+
+#endif

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Shell history, stored in the kernel's own arena through the bump allocator
+ * (as the reference Rust kernel does), so it never disturbs the heap under study.
+ */
+#ifndef APG_HISTORY_H
+#define APG_HISTORY_H
+
+#include <stddef.h>
+
+void history_add(const char *line);
+/* Number of entries currently kept. */
+size_t history_count(void);
+/* back = 0 is the newest entry; NULL when out of range. */
+const char *history_get(size_t back);
+void history_print(void);
+
+#endif
