@@ -1,0 +1,42 @@
+#!/bin/bash
+# The conformance test: every session script must produce a transcript that is
+# byte-identical to its reviewed golden file, on the given host.
+#   usage: scripts/check-transcripts.sh <host> [session-name...]
+#   UPDATE_GOLDEN=1 writes the goldens instead (review the diff before committing).
+set -uo pipefail
+host=$1
+shift
+kernel=build/kernel8.img
+sessions=firmware/tests/sessions
+golden=firmware/tests/golden
+out=build/transcripts/$host
+mkdir -p "$out"
+
+names=("$@")
+if [ ${#names[@]} -eq 0 ]; then
+    for f in "$sessions"/*.txt; do names+=("$(basename "$f" .txt)"); done
+fi
+
+failed=0
+mkdir -p build/sessions
+for name in "${names[@]}"; do
+    actual=$out/$name.out
+    keys=build/sessions/$name.bin
+    python3 scripts/session_bytes.py "$sessions/$name.txt" "$keys"
+    if ! scripts/run-session.sh "$host" "$kernel" "$keys" >"$actual"; then
+        echo "FAIL $host $name: the host exited with an error (see $actual)"
+        failed=1
+        continue
+    fi
+    if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
+        cp "$actual" "$golden/$name.out"
+        echo "wrote $golden/$name.out"
+    elif cmp -s "$actual" "$golden/$name.out"; then
+        echo "ok   $host $name ($(wc -c <"$actual") bytes)"
+    else
+        echo "FAIL $host $name: transcript differs from $golden/$name.out:"
+        diff <(cat -A "$golden/$name.out") <(cat -A "$actual") | head -20
+        failed=1
+    fi
+done
+exit $failed

@@ -1,0 +1,29 @@
+#!/bin/bash
+# Replays one session script on one host and prints the guest's serial output.
+#   usage: scripts/run-session.sh <qemu|native|native-tci|wasm> <kernel8.img> <keys.bin>
+# keys.bin holds the exact keystrokes (scripts/session_bytes.py makes it from a
+# session script); the transcript is exactly what the kernel sent back over
+# the UART, echo included.
+set -euo pipefail
+host=$1 kernel=$2 session=$3
+case "$host" in
+qemu)
+    # -nographic puts UART0 on stdio; the PL011 FIFO applies back-pressure,
+    # so the whole script can be fed at once. halt exits QEMU via PSCI.
+    exec timeout 300 qemu-system-aarch64 -M virt -cpu cortex-a53 -m 128M -nographic \
+        -kernel "$kernel" <"$session"
+    ;;
+native)
+    exec timeout 300 build/allocplay --script "$session" "$kernel"
+    ;;
+native-tci)
+    exec timeout 600 build/allocplay-tci --script "$session" "$kernel"
+    ;;
+wasm)
+    exec timeout 600 node --no-experimental-fetch emu-glue/js/run-session.mjs "$kernel" "$session"
+    ;;
+*)
+    echo "unknown host '$host'" >&2
+    exit 2
+    ;;
+esac
