@@ -99,13 +99,13 @@ line_status lineedit_read(char buf[LINE_CAPACITY])
         if (c == '\n' && was_cr)
             continue;
         if (c == '\r' || c == '\n') {
-            console_puts("\r\n");
+            console_putc('\n');
             buf[s.len] = '\0';
             return s.overflowed ? LINE_TOO_LONG : LINE_READY;
         }
         switch (c) {
         case KEY_CTRL_C:
-            console_puts("^C\r\n");
+            console_puts("^C\n");
             buf[0] = '\0';
             return LINE_CANCELLED;
         case KEY_CTRL_U: erase_visible(&s); break;

@@ -41,7 +41,7 @@ void shell_error(const apg_words *w, const char *fmt, ...)
     va_start(ap, fmt);
     kvprintf(fmt, ap);
     va_end(ap);
-    console_puts("\r\n");
+    console_putc('\n');
 }
 
 bool shell_number_arg(const apg_words *w, size_t index, const char *what, uint64_t *out)
