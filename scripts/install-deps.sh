@@ -9,7 +9,7 @@ gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
 qemu-system-arm ipxe-qemu
 clang lld clang-format libclang-rt-14-dev
 emscripten cmake ninja-build
-dpkg-dev xz-utils ca-certificates curl
+dpkg-dev xz-utils ca-certificates curl python3-pip
 valgrind
 chromium
 "
