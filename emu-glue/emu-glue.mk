@@ -1,0 +1,86 @@
+# emu-glue.mk — the virt-lite machine: native runners, the WebAssembly module,
+# test guests and the emulator tests. Included from the top-level Makefile
+# after emu-glue/unicorn.mk (which provides the UNICORN_* variables).
+
+EMU_CORE_SRC := $(addprefix emu-glue/src/,byte_queue.c machine.c pl011.c psci.c)
+EMU_DEPS := $(EMU_CORE_SRC) $(wildcard emu-glue/include/*.h emu-glue/src/*.h)
+EMU_CFLAGS := -std=c11 -g -Wall -Wextra -Werror -Wshadow -Wvla -D_DEFAULT_SOURCE \
+	-Iemu-glue/include -Iemu-glue/src
+EMU_BUILD := $(BUILD)/emu
+
+# A Unicorn library is (re)built when its recipe's inputs change; the script
+# returns at once when the cache already holds that build.
+UNICORN_INPUTS := emu-glue/unicorn/build.sh emu-glue/unicorn/fetch.sh \
+	$(wildcard emu-glue/unicorn/patches/*.patch)
+$(UNICORN_BUILD_DIR)/%/lib/libunicorn.a: $(UNICORN_INPUTS) | $(DEPS_STAMP)
+	$(call quiet,UNICORN,$*)$(UNICORN_SCRIPT) $*
+	@touch $@
+
+# ---- native runners ----
+$(BUILD)/allocplay: emu-glue/src/runner.c $(EMU_DEPS) $(UNICORN_JIT_LIB)
+	$(call quiet,CC,$@)$(CC) $(EMU_CFLAGS) -O2 $(UNICORN_JIT_CFLAGS) $< $(EMU_CORE_SRC) \
+		$(UNICORN_JIT_LIBS) -o $@
+
+$(BUILD)/allocplay-tci: emu-glue/src/runner.c $(EMU_DEPS) $(UNICORN_TCI_LIB)
+	$(call quiet,CC,$@)$(CC) $(EMU_CFLAGS) -O2 $(UNICORN_TCI_CFLAGS) $< $(EMU_CORE_SRC) \
+		$(UNICORN_TCI_LIBS) -o $@
+
+# ---- the WebAssembly module (ES module, runs in Node and in a Web Worker) ----
+EMU_WASM_EXPORTS := create destroy load reset run send rx_pending tx ram register counter crash \
+	malloc free
+comma := ,
+empty :=
+space := $(empty) $(empty)
+# Guest RAM (128 MiB) and the translation buffer (16 MiB) live in wasm memory.
+EMU_WASM_FLAGS := -O3 -sMODULARIZE=1 -sEXPORT_ES6=1 -sEXPORT_NAME=createAllocplayModule \
+	-sENVIRONMENT=web,worker -sFILESYSTEM=0 -sALLOW_MEMORY_GROWTH=1 \
+	-sINITIAL_MEMORY=192MB \
+	-sEXPORTED_FUNCTIONS=$(subst $(space),$(comma),$(addprefix _apg_js_,$(EMU_WASM_EXPORTS)))
+
+$(EMU_BUILD)/allocplay-emu.mjs: emu-glue/src/wasm_api.c $(EMU_DEPS) $(UNICORN_WASM_LIB)
+	@mkdir -p $(dir $@)
+	$(call quiet,EMCC,$@)$(UNICORN_EMCC) $(EMU_CFLAGS) $(UNICORN_WASM_CFLAGS) $< $(EMU_CORE_SRC) \
+		$(UNICORN_WASM_LIBS) $(EMU_WASM_FLAGS) -o $@
+
+.PHONY: emu-native emu-wasm
+emu-native: $(BUILD)/allocplay $(BUILD)/allocplay-tci
+emu-wasm: $(EMU_BUILD)/allocplay-emu.mjs
+
+# ---- test guests: tiny images that crash or spin on purpose ----
+GUEST_SRC := $(wildcard emu-glue/tests/guests/*.S)
+GUEST_IMAGES := $(patsubst emu-glue/tests/guests/%.S,$(BUILD)/tests/guests/%.img,$(GUEST_SRC))
+
+$(BUILD)/tests/guests/%.img: emu-glue/tests/guests/%.S emu-glue/tests/guests/guest.ld
+	@mkdir -p $(dir $@)
+	$(call quiet,GUEST,$@)$(FW_CC) -nostdlib -static -mcpu=cortex-a53 \
+		-Wl,-T,emu-glue/tests/guests/guest.ld -Wl,--build-id=none $< -o $(@:.img=.elf) && \
+		$(FW_OBJCOPY) -O binary $(@:.img=.elf) $@
+
+# ---- tests ----
+# The fault tests run on the interpreter build with ASan and UBSan: the same
+# TCI path the browser uses, with the sanitizers watching the host side.
+$(BUILD)/tests/machine_test: emu-glue/tests/machine_test.c $(EMU_DEPS) $(UNICORN_TCI_ASAN_LIB)
+	@mkdir -p $(dir $@)
+	$(call quiet,CC,$@)$(CC) $(EMU_CFLAGS) -O1 $(UNICORN_TCI_ASAN_CFLAGS) $< $(EMU_CORE_SRC) \
+		$(UNICORN_TCI_ASAN_LIBS) -o $@
+
+EMU_JS_TEST_ENV := ALLOCPLAY_EMU_MODULE=$(EMU_BUILD)/allocplay-emu.mjs \
+	ALLOCPLAY_KERNEL=$(BUILD)/kernel8.img ALLOCPLAY_GUESTS=$(BUILD)/tests/guests
+
+.PHONY: emu-test conformance
+emu-test: $(BUILD)/tests/machine_test $(GUEST_IMAGES) $(BUILD)/kernel8.img emu-wasm
+	@echo "== emu-glue fault tests (native, TCI + ASan/UBSan)"
+	$(BUILD)/tests/machine_test $(BUILD)/tests/guests $(BUILD)/kernel8.img
+	@echo "== emu-glue JavaScript API tests (wasm in Node)"
+	$(EMU_JS_TEST_ENV) node --test emu-glue/tests/js/
+
+# The conformance test: the same sessions, byte-identical on every host.
+CONFORMANCE_HOSTS := qemu native native-tci wasm
+conformance: $(BUILD)/kernel8.img $(BUILD)/allocplay $(BUILD)/allocplay-tci emu-wasm $(GUEST_IMAGES)
+	@echo "== entry state: the CPU state at the kernel's first instruction"
+	@set -e; : > $(BUILD)/tests/no-keys.bin; for host in $(CONFORMANCE_HOSTS); do \
+		scripts/run-session.sh $$host $(BUILD)/tests/guests/entry_state.img \
+			$(BUILD)/tests/no-keys.bin > $(BUILD)/tests/entry-state.$$host 2>/dev/null; \
+		cmp $(BUILD)/tests/entry-state.qemu $(BUILD)/tests/entry-state.$$host; \
+		echo "ok   $$host entry state"; done
+	@set -e; for host in $(CONFORMANCE_HOSTS); do scripts/check-transcripts.sh $$host; done

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * virt-lite: the part of QEMU's `virt` machine the Allocator Playground kernel
+ * needs, on top of Unicorn. 128 MiB of RAM at 0x40000000, a PL011 UART at
+ * 0x09000000, PSCI through HVC, a Cortex-A53 entered at EL1 exactly as QEMU
+ * enters a raw image. The same code runs natively and compiled to WebAssembly.
+ *
+ * Time and output are driven by the host: apg_machine_run() executes a bounded
+ * slice and says why it stopped; the host then drains UART output with
+ * apg_machine_tx(), feeds keys with apg_machine_send() and calls run again.
+ */
+#ifndef APG_MACHINE_H
+#define APG_MACHINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define APG_RAM_BASE 0x40000000ull
+#define APG_RAM_SIZE (128ull << 20)
+#define APG_KERNEL_LOAD 0x40080000ull
+#define APG_UART_BASE 0x09000000ull
+
+typedef struct apg_machine apg_machine;
+
+/* Why apg_machine_run() returned. */
+typedef enum {
+    APG_RUN_SLICE_DONE = 0,  /* the instruction budget ran out: call run again */
+    APG_RUN_IDLE = 1,        /* the guest waits for UART input that is not there */
+    APG_RUN_POWERED_OFF = 2, /* PSCI SYSTEM_OFF */
+    APG_RUN_CRASHED = 3,     /* Unicorn stopped with an error: see apg_machine_crash() */
+    APG_RUN_NO_IMAGE = 4,    /* nothing loaded */
+} apg_run_result;
+
+/* A guest crash, as structured data for the host to show. */
+typedef struct {
+    int uc_error;      /* Unicorn's uc_err */
+    uint64_t pc;       /* guest PC when it stopped */
+    uint64_t address;  /* faulting data/fetch address, if any (else 0) */
+    char kind[32];     /* short name: "unmapped read", "invalid instruction", ... */
+    char message[160]; /* one readable sentence */
+} apg_crash;
+
+/* Per-machine counters a host can show or benchmark with. */
+typedef struct {
+    uint64_t instructions; /* guest instructions executed since power-on */
+    uint64_t resets;       /* PSCI SYSTEM_RESET reboots */
+    uint64_t uart_rx_bytes;
+    uint64_t uart_tx_bytes;
+    uint64_t slices;
+} apg_counters;
+
+apg_machine *apg_machine_create(void);
+void apg_machine_destroy(apg_machine *m);
+
+/* Copies the raw image (kernel8.img) and powers the machine on with it.
+ * Returns false if the image does not fit in RAM or Unicorn fails to start. */
+bool apg_machine_load(apg_machine *m, const uint8_t *image, size_t size);
+
+/* Power-on reset from the pristine image: RAM cleared, CPU as at entry,
+ * queues emptied. Also what PSCI SYSTEM_RESET does. */
+bool apg_machine_reset(apg_machine *m);
+
+/* Runs until idle, power-off, a crash, or `budget` guest instructions. */
+apg_run_result apg_machine_run(apg_machine *m, uint64_t budget);
+
+/* Keystrokes for the guest's UART receive queue. */
+void apg_machine_send(apg_machine *m, const uint8_t *bytes, size_t count);
+size_t apg_machine_rx_pending(const apg_machine *m);
+
+/* UART output since the last call: pointer to *count bytes, valid until the
+ * next call into the machine. */
+const uint8_t *apg_machine_tx(apg_machine *m, size_t *count);
+
+/* Host view of guest RAM (APG_RAM_SIZE bytes at APG_RAM_BASE), no copy. */
+uint8_t *apg_machine_ram(apg_machine *m);
+/* Copies guest memory [address, address + size) if it lies inside RAM. */
+bool apg_machine_read(const apg_machine *m, uint64_t address, void *out, size_t size);
+
+/* Register by Unicorn id (UC_ARM64_REG_*); 0 if unreadable. */
+uint64_t apg_machine_reg(apg_machine *m, int uc_reg);
+
+const apg_counters *apg_machine_counters(const apg_machine *m);
+const apg_crash *apg_machine_crash(const apg_machine *m);
+
+/* MMIO trace: called for every device access when set (the runner's --trace). */
+typedef void (*apg_mmio_trace_fn)(void *ctx, bool write, uint64_t address, unsigned size,
+                                  uint64_t value);
+void apg_machine_set_trace(apg_machine *m, apg_mmio_trace_fn fn, void *ctx);
+
+#endif

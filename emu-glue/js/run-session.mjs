@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Replays a session in the wasm machine under Node and writes the guest's
+// UART output to stdout, like `allocplay --script`.
+//   node emu-glue/js/run-session.mjs KERNEL.img KEYS.bin [--module path/to/allocplay-emu.mjs]
+import { readFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import { createMachine } from './machine.mjs';
+
+const [kernelPath, keysPath, ...rest] = process.argv.slice(2);
+if (!kernelPath || !keysPath) {
+    console.error('usage: run-session.mjs KERNEL.img KEYS.bin [--module allocplay-emu.mjs]');
+    process.exit(2);
+}
+const moduleIndex = rest.indexOf('--module');
+const moduleUrl = moduleIndex >= 0 ? pathToFileURL(rest[moduleIndex + 1]) : undefined;
+
+const machine = await createMachine({ moduleUrl });
+machine.onOutput = (bytes) => process.stdout.write(bytes);
+machine.load(await readFile(kernelPath));
+machine.send(await readFile(keysPath));
+
+for (;;) {
+    const result = machine.run();
+    if (result === 'powered-off') {
+        console.error('run-session: guest powered off');
+        break;
+    }
+    if (result === 'crashed' || result === 'no-image') {
+        console.error(`run-session: ${machine.crash()?.message ?? result}`);
+        process.exitCode = 1;
+        break;
+    }
+    if (result === 'idle' && machine.inputPending === 0) {
+        console.error('run-session: the script ended but the guest still waits for input');
+        process.exitCode = 3;
+        break;
+    }
+}

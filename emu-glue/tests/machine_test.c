@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Fault tests of the virt-lite machine (native build): guests that jump to
+ * unmapped memory, take an exception with no vector table, read a device that
+ * is not modelled, or spin forever. The host must report each as structured
+ * data, stay responsive, and a reset must bring back a working shell.
+ *
+ * usage: machine_test <guest-dir> <kernel8.img>
+ */
+#include "machine.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failures;
+
+#define EXPECT(cond)                                                                               \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "%s:%d: expected %s\n", __FILE__, __LINE__, #cond);                    \
+            failures++;                                                                            \
+        }                                                                                          \
+    } while (0)
+
+static const char *guest_dir;
+static const char *kernel_path;
+
+static uint8_t *read_file(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "cannot open %s\n", path);
+        exit(2);
+    }
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    uint8_t *data = malloc((size_t)n);
+    if (fread(data, 1, (size_t)n, f) != (size_t)n)
+        exit(2);
+    fclose(f);
+    *size = (size_t)n;
+    return data;
+}
+
+static void load(apg_machine *m, const char *path)
+{
+    size_t size;
+    uint8_t *image = read_file(path, &size);
+    EXPECT(apg_machine_load(m, image, size));
+    free(image);
+}
+
+static void load_guest(apg_machine *m, const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s.img", guest_dir, name);
+    load(m, path);
+}
+
+/* Runs until the guest stops for a reason other than the slice budget. */
+static apg_run_result run_until_stopped(apg_machine *m, int max_slices)
+{
+    apg_run_result r = APG_RUN_SLICE_DONE;
+    for (int i = 0; i < max_slices && r == APG_RUN_SLICE_DONE; i++)
+        r = apg_machine_run(m, 1000000);
+    return r;
+}
+
+/* Collects UART output until idle; returns it NUL-terminated (static buffer). */
+static const char *output_until_idle(apg_machine *m)
+{
+    static char text[1 << 16];
+    size_t used = 0;
+    apg_run_result r;
+    do {
+        r = apg_machine_run(m, 1000000);
+        size_t n;
+        const uint8_t *out = apg_machine_tx(m, &n);
+        if (used + n >= sizeof text)
+            n = sizeof text - used - 1;
+        memcpy(text + used, out, n);
+        used += n;
+    } while (r == APG_RUN_SLICE_DONE);
+    text[used] = '\0';
+    return text;
+}
+
+/* The kernel must answer `check` with OK: proof the machine works again. */
+static void expect_working_shell(apg_machine *m)
+{
+    const char *banner = output_until_idle(m);
+    EXPECT(strstr(banner, "Allocator Playground kernel") != NULL);
+    apg_machine_send(m, (const uint8_t *)"check\r", 6);
+    const char *answer = output_until_idle(m);
+    EXPECT(strstr(answer, "check: OK") != NULL);
+}
+
+static void test_jump_to_unmapped_memory(apg_machine *m)
+{
+    load_guest(m, "jump_unmapped");
+    EXPECT(run_until_stopped(m, 10) == APG_RUN_CRASHED);
+    const apg_crash *c = apg_machine_crash(m);
+    EXPECT(c != NULL);
+    if (c != NULL) {
+        EXPECT(strcmp(c->kind, "unmapped fetch") == 0);
+        EXPECT(c->pc == 0x7000000000ull);
+        EXPECT(c->address == 0x7000000000ull);
+        printf("  jump_unmapped: %s\n", c->message);
+    }
+    /* a crashed machine stays crashed until reset */
+    EXPECT(apg_machine_run(m, 1000) == APG_RUN_CRASHED);
+}
+
+static void test_exception_without_vectors(apg_machine *m)
+{
+    load_guest(m, "undefined_no_vectors");
+    EXPECT(run_until_stopped(m, 10) == APG_RUN_CRASHED);
+    const apg_crash *c = apg_machine_crash(m);
+    EXPECT(c != NULL);
+    if (c != NULL) {
+        /* the CPU took the undefined-instruction exception to VBAR_EL1 (0) + 0x200 */
+        EXPECT(c->pc == 0x200);
+        EXPECT(strstr(c->message, "no vector table") != NULL);
+        EXPECT(strstr(c->message, "ESR 0x2000000 at 0x40080004") != NULL);
+        printf("  undefined_no_vectors: %s\n", c->message);
+    }
+}
+
+static void test_read_of_unmodelled_device(apg_machine *m)
+{
+    load_guest(m, "read_unmapped");
+    EXPECT(run_until_stopped(m, 10) == APG_RUN_CRASHED);
+    const apg_crash *c = apg_machine_crash(m);
+    EXPECT(c != NULL);
+    if (c != NULL) {
+        EXPECT(strcmp(c->kind, "unmapped read") == 0);
+        EXPECT(c->address == 0x08000000ull);
+        EXPECT(c->pc == 0x40080004ull); /* the second instruction: ldr w0, [x1] */
+        printf("  read_unmapped: %s\n", c->message);
+    }
+}
+
+static void test_runaway_guest_returns_every_slice(apg_machine *m)
+{
+    load_guest(m, "spin_forever");
+    for (int i = 0; i < 20; i++) {
+        uint64_t before = apg_machine_counters(m)->instructions;
+        EXPECT(apg_machine_run(m, 500000) == APG_RUN_SLICE_DONE);
+        uint64_t ran = apg_machine_counters(m)->instructions - before;
+        /* the slice ends at a block boundary just past the budget */
+        EXPECT(ran >= 500000 && ran < 500000 + 64);
+    }
+    EXPECT(apg_machine_crash(m) == NULL);
+}
+
+static void test_reset_brings_the_shell_back(apg_machine *m)
+{
+    load(m, kernel_path);
+    expect_working_shell(m);
+    apg_machine_send(m, (const uint8_t *)"alloc 100\r", 10);
+    output_until_idle(m);
+    EXPECT(apg_machine_reset(m));
+    expect_working_shell(m);
+    EXPECT(apg_machine_counters(m)->resets == 1);
+}
+
+static void test_guest_power_off(apg_machine *m)
+{
+    load(m, kernel_path);
+    output_until_idle(m);
+    apg_machine_send(m, (const uint8_t *)"halt\r", 5);
+    EXPECT(run_until_stopped(m, 100) == APG_RUN_POWERED_OFF);
+    EXPECT(apg_machine_run(m, 1000) == APG_RUN_POWERED_OFF);
+}
+
+static void test_memory_reads_are_bounded(apg_machine *m)
+{
+    load(m, kernel_path);
+    output_until_idle(m);
+    uint32_t magic = 0;
+    EXPECT(apg_machine_read(m, 0x40080010, &magic, 4));
+    EXPECT(magic == 0x48475041u); /* "APGH": the heap ABI image header */
+    uint8_t byte;
+    EXPECT(!apg_machine_read(m, APG_RAM_BASE - 1, &byte, 1));
+    EXPECT(!apg_machine_read(m, APG_RAM_BASE + APG_RAM_SIZE, &byte, 1));
+    EXPECT(!apg_machine_read(m, APG_RAM_BASE + APG_RAM_SIZE - 1, &magic, 4));
+    EXPECT(!apg_machine_read(m, UINT64_MAX - 2, &magic, 4));
+}
+
+static void test_load_rejects_oversized_images(apg_machine *m)
+{
+    static uint8_t too_big[APG_RAM_SIZE];
+    EXPECT(!apg_machine_load(m, too_big, sizeof too_big));
+    EXPECT(!apg_machine_load(m, too_big, 0));
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: %s <guest-dir> <kernel8.img>\n", argv[0]);
+        return 2;
+    }
+    guest_dir = argv[1];
+    kernel_path = argv[2];
+    apg_machine *m = apg_machine_create();
+    EXPECT(apg_machine_run(m, 1000) == APG_RUN_NO_IMAGE);
+    test_jump_to_unmapped_memory(m);
+    test_exception_without_vectors(m);
+    test_read_of_unmodelled_device(m);
+    test_runaway_guest_returns_every_slice(m);
+    test_reset_brings_the_shell_back(m);
+    test_guest_power_off(m);
+    test_memory_reads_are_bounded(m);
+    test_load_rejects_oversized_images(m);
+    apg_machine_destroy(m);
+    printf("machine_test: %s\n", failures == 0 ? "ok" : "FAILED");
+    return failures == 0 ? 0 : 1;
+}
