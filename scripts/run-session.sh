@@ -20,7 +20,7 @@ native-tci)
     exec timeout 600 build/allocplay-tci --script "$session" "$kernel"
     ;;
 wasm)
-    exec timeout 600 node --no-experimental-fetch emu-glue/js/run-session.mjs "$kernel" "$session"
+    exec timeout 600 node emu-glue/js/run-session.mjs "$kernel" "$session" --module build/emu/allocplay-emu.mjs
     ;;
 *)
     echo "unknown host '$host'" >&2

@@ -20,5 +20,6 @@ void cmd_reset(const apg_words *w);
 void cmd_reboot(const apg_words *w);
 void cmd_halt(const apg_words *w);
 void cmd_fault(const apg_words *w);
+void cmd_corrupt(const apg_words *w);
 
 #endif

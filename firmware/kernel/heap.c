@@ -14,6 +14,7 @@ struct apg_heap_descriptor apg_descriptor;
 static const apg_allocator *active;
 static void *active_heap;
 static void *arena_heap;
+static bool damaged;
 
 /* The generation must reach memory in program order around the mutation it
  * brackets; a compiler barrier is enough on one core with the MMU off. */
@@ -81,6 +82,7 @@ void heap_use(const apg_allocator *a)
     active_heap = a->init(__heap_start, heap_region_size());
     apg_descriptor.kind = a->kind;
     apg_descriptor.heap_state = (uint64_t)(uintptr_t)active_heap;
+    damaged = false;
     heap_end_mutation();
 }
 
@@ -107,6 +109,16 @@ bool heap_recover_after_fault(void)
 void heap_count_command(void)
 {
     apg_descriptor.commands++;
+}
+
+void heap_mark_damaged(void)
+{
+    damaged = true;
+}
+
+bool heap_is_damaged(void)
+{
+    return damaged;
 }
 
 void *arena_handle(void)

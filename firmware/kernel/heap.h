@@ -35,6 +35,11 @@ void heap_end_mutation(void);
 bool heap_recover_after_fault(void);
 void heap_count_command(void);
 
+/* Set by the `corrupt` demonstration; cleared when the heap is rebuilt. While
+ * set, commands must not let the allocator walk or change the heap. */
+void heap_mark_damaged(void);
+bool heap_is_damaged(void);
+
 /* The kernel arena (bump allocator) that holds shell history. */
 void *arena_handle(void);
 uintptr_t arena_start(void);

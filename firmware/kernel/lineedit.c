@@ -10,6 +10,7 @@
 
 #define KEY_CTRL_C 0x03
 #define KEY_BACKSPACE 0x08
+#define KEY_TAB 0x09
 #define KEY_CTRL_U 0x15
 #define KEY_ESCAPE 0x1b
 #define KEY_DELETE 0x7f
@@ -117,6 +118,9 @@ line_status lineedit_read(char buf[LINE_CAPACITY])
             }
             break;
         case KEY_ESCAPE: handle_escape(&s); break;
+        case KEY_TAB:
+            c = ' '; /* pasted tab-separated text still splits into words */
+            /* fall through */
         default:
             if ((unsigned char)c < 0x20 || (unsigned char)c > 0x7e)
                 break; /* other control bytes and non-ASCII are ignored */

@@ -12,26 +12,28 @@
 #include <stdarg.h>
 
 const shell_command shell_commands[] = {
-    {"help", "", "list the commands", 0, 0, cmd_help},
-    {"alloc", "<size> [align]", "allocate size bytes (align: power of two up to 4096)", 1, 2,
+    {"help", "", "list the commands", 0, 0, false, cmd_help},
+    {"alloc", "<size> [align]", "allocate size bytes (align: power of two up to 4096)", 1, 2, true,
      cmd_alloc},
-    {"free", "<addr>", "free a block that alloc returned", 1, 1, cmd_free},
-    {"realloc", "<addr> <size>", "resize a block (it may move)", 2, 2, cmd_realloc},
-    {"calloc", "<n> <size>", "allocate n * size bytes, zeroed", 2, 2, cmd_calloc},
-    {"info", "", "heap totals and every block", 0, 0, cmd_info},
+    {"free", "<addr>", "free a block that alloc returned", 1, 1, true, cmd_free},
+    {"realloc", "<addr> <size>", "resize a block (it may move)", 2, 2, true, cmd_realloc},
+    {"calloc", "<n> <size>", "allocate n * size bytes, zeroed", 2, 2, true, cmd_calloc},
+    {"info", "", "heap totals and every block", 0, 0, true, cmd_info},
     {"use", "<first-fit|buddy|page|bump|tlsf>", "switch allocator (re-initialises the heap)", 1, 1,
-     cmd_use},
-    {"check", "", "verify the heap's integrity", 0, 0, cmd_check},
-    {"stress", "<ops> [seed] [min-max]", "random alloc/free/realloc torture test", 1, 3,
+     false, cmd_use},
+    {"check", "", "verify the heap's integrity", 0, 0, false, cmd_check},
+    {"stress", "<ops> [seed] [min-max]", "random alloc/free/realloc torture test", 1, 3, true,
      cmd_stress},
-    {"meminfo", "", "size/used/free of the heap and the kernel arena", 0, 0, cmd_meminfo},
-    {"history", "", "commands typed so far", 0, 0, cmd_history},
-    {"reset", "", "release every block (re-initialise the allocator)", 0, 0, cmd_reset},
-    {"fault", "<undef|brk>", "take an exception on purpose (shows the fault report)", 1, 1,
+    {"meminfo", "", "size/used/free of the heap and the kernel arena", 0, 0, true, cmd_meminfo},
+    {"history", "", "commands typed so far", 0, 0, false, cmd_history},
+    {"reset", "", "release every block (re-initialise the allocator)", 0, 0, false, cmd_reset},
+    {"fault", "<undef|brk>", "take an exception on purpose (shows the fault report)", 1, 1, false,
      cmd_fault},
-    {"reboot", "", "restart the machine", 0, 0, cmd_reboot},
-    {"halt", "", "power off", 0, 0, cmd_halt},
-    {NULL, NULL, NULL, 0, 0, NULL},
+    {"corrupt", "<addr>", "DEMO: scribble over a block's metadata, then try 'check'", 1, 1, false,
+     cmd_corrupt},
+    {"reboot", "", "restart the machine", 0, 0, false, cmd_reboot},
+    {"halt", "", "power off", 0, 0, false, cmd_halt},
+    {NULL, NULL, NULL, 0, 0, false, NULL},
 };
 
 void shell_error(const apg_words *w, const char *fmt, ...)
@@ -87,6 +89,16 @@ void shell_execute(apg_words *w)
     }
     if (args < c->min_args) {
         shell_error(w, "missing argument (usage: %s %s)", c->name, c->args);
+        return;
+    }
+    if (c->needs_sound_heap && heap_is_damaged()) {
+        /* walking a scribbled heap could follow wild pointers: refuse */
+        apg_check_result r = heap_active()->check(heap_handle());
+        if (r.ok)
+            shell_error(w, "the heap was deliberately corrupted; 'reset' rebuilds it");
+        else
+            shell_error(w, "the heap is corrupted (%s at 0x%lx); 'reset' rebuilds it", r.problem,
+                        (unsigned long)r.where);
         return;
     }
     c->run(w);

@@ -13,6 +13,7 @@ typedef struct {
     const char *args;    /* argument synopsis for usage messages */
     const char *summary; /* one line for `help` */
     uint8_t min_args, max_args;
+    bool needs_sound_heap; /* refused after `corrupt` until the heap is rebuilt */
     void (*run)(const apg_words *w);
 } shell_command;
 
