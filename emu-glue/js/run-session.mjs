@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Replays a session in the wasm machine under Node and writes the guest's
 // UART output to stdout, like `allocplay --script`.
-//   node emu-glue/js/run-session.mjs KERNEL.img KEYS.bin [--module path/to/allocplay-emu.mjs]
+//   node emu-glue/js/run-session.mjs KERNEL.img KEYS.bin [--module allocplay-emu.mjs] [--stats]
+import { writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { createMachine } from './machine.mjs';
@@ -12,10 +13,17 @@ if (!kernelPath || !keysPath) {
     process.exit(2);
 }
 const moduleIndex = rest.indexOf('--module');
+const stats = rest.includes('--stats');
 const moduleUrl = moduleIndex >= 0 ? pathToFileURL(rest[moduleIndex + 1]) : undefined;
 
+const started = performance.now();
+let firstIdle = 0;
 const machine = await createMachine({ moduleUrl });
-machine.onOutput = (bytes) => process.stdout.write(bytes);
+// Synchronous writes: output appears while the guest runs, not when the
+// event loop next gets a turn (the benchmark timestamps it).
+machine.onOutput = (bytes) => {
+    for (let done = 0; done < bytes.length; ) done += writeSync(1, bytes, done);
+};
 machine.load(await readFile(kernelPath));
 machine.send(await readFile(keysPath));
 
@@ -30,9 +38,20 @@ for (;;) {
         process.exitCode = 1;
         break;
     }
+    if (result === 'idle' && firstIdle === 0) firstIdle = performance.now();
     if (result === 'idle' && machine.inputPending === 0) {
         console.error('run-session: the script ended but the guest still waits for input');
         process.exitCode = 3;
         break;
     }
+}
+
+if (stats) {
+    const seconds = (performance.now() - started) / 1000;
+    const { instructions } = machine.counters();
+    console.error(
+        `run-session: ${seconds.toFixed(3)} s, ${instructions} guest instructions, ` +
+            `${(instructions / seconds / 1e6).toFixed(1)} MIPS, first prompt after ` +
+            `${firstIdle ? (firstIdle - started).toFixed(1) : 0} ms`,
+    );
 }
