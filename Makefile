@@ -35,6 +35,7 @@ include firmware/firmware.mk
 include emu-glue/unicorn.mk
 include emu-glue/emu-glue.mk
 -include firmware/bench/bench.mk
+include firmware/tests/fuzz/fuzz.mk
 include web/web.mk
 
 .PHONY: all run test check-format clean
@@ -56,6 +57,8 @@ test: all
 	$(MAKE) --no-print-directory emu-test
 	$(MAKE) --no-print-directory conformance
 	$(MAKE) --no-print-directory web-test
+	$(MAKE) --no-print-directory hostile-test
+	$(MAKE) --no-print-directory fuzz-smoke
 	$(MAKE) --no-print-directory host-test
 	@echo "== all tests passed"
 
@@ -64,9 +67,18 @@ test: all
 qemu-test: $(BUILD)/kernel8.img
 	scripts/check-transcripts.sh qemu
 
+# The kernel under a long stream of junk keys in the native runner; it must
+# stay responsive and check-clean (firmware/tests/hostile/hostile_session.py).
+HOSTILE_BYTES ?= 300000
+.PHONY: hostile-test
+hostile-test: $(BUILD)/allocplay $(BUILD)/kernel8.img
+	@for seed in 1 2 3; do \
+		python3 firmware/tests/hostile/hostile_session.py --bytes $(HOSTILE_BYTES) --seed $$seed || exit 1; \
+	done
+
 # C sources follow .clang-format (Debian's clang-format 14).
-FORMATTED_C := $(wildcard firmware/*/*.[ch] firmware/tests/host/*.[ch] emu-glue/src/*.[ch] \
-	emu-glue/include/*.h emu-glue/tests/*.c firmware/bench/*.[ch])
+FORMATTED_C := $(wildcard firmware/*/*.[ch] firmware/tests/*/*.[ch] emu-glue/src/*.[ch] \
+	emu-glue/include/*.h emu-glue/tests/*.c emu-glue/tests/fuzz/*.c)
 check-format:
 	@clang-format --dry-run --Werror $(FORMATTED_C) && echo "ok   clang-format"
 
