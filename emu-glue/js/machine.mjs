@@ -9,7 +9,7 @@
  *   machine.send('info\r');
  *   machine.run();            // -> 'idle' once the shell waits for input
  *
- * Types: see machine.d.ts.
+ * Types: see machine.d.mts.
  */
 
 /** Why run() returned, by the C enum apg_run_result. */
@@ -32,7 +32,7 @@ const isNode = typeof process !== 'undefined' && process.versions?.node !== unde
  * @param {Uint8Array|ArrayBuffer} [options.wasmBinary] the .wasm bytes, if already loaded
  */
 export async function createMachine(options = {}) {
-    const moduleUrl = options.moduleUrl ?? new URL('./allocplay-emu.mjs', import.meta.url);
+    const moduleUrl = options.moduleUrl ?? new URL(/* @vite-ignore */ './allocplay-emu.mjs', import.meta.url);
     const { default: factory } = await import(/* @vite-ignore */ String(moduleUrl));
     const settings = { print: () => {}, printErr: (text) => console.warn(`emu-glue: ${text}`) };
     if (options.wasmBinary) {

@@ -39,6 +39,7 @@ struct apg_machine {
     apg_counters counters;
     apg_crash crash;
     bool crashed, powered_off;
+    bool ram_used; /* RAM may hold data from an earlier power-on */
     uint64_t pc; /* where the next slice resumes */
     uint64_t slice_end;
     pending_stop pending;
@@ -145,7 +146,10 @@ static bool power_on(apg_machine *m, bool keep_uart_queues)
     if (!ok)
         return false;
 
-    memset(m->ram, 0, APG_RAM_SIZE);
+    /* calloc gave zeroed RAM; clear it again only if a guest has run in it */
+    if (m->ram_used)
+        memset(m->ram, 0, APG_RAM_SIZE);
+    m->ram_used = true;
     memcpy(m->ram + (APG_KERNEL_LOAD - APG_RAM_BASE), m->image, m->image_size);
 
     uc_hook hook;

@@ -45,12 +45,15 @@ export class Machine {
     onOutput: ((bytes: Uint8Array) => void) | null;
     onEvent: ((event: MachineEvent) => void) | null;
     load(image: Uint8Array | ArrayBuffer): void;
+    /** Power-on reset from the image passed to load() last. */
     reset(): void;
     send(data: string | Uint8Array | ArrayBuffer): void;
     readonly inputPending: number;
     run(budget?: number): RunResult;
     runUntilIdle(options?: { maxInstructions?: number; budget?: number }): RunResult;
     takeOutput(): Uint8Array;
+    /** Live view of guest RAM. Read it freely; writes bypass the emulator
+     * (translated code is not invalidated), so use them only for test data. */
     ram(): Uint8Array;
     read(address: number | bigint, length: number): Uint8Array | null;
     register(name: string): bigint;

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/**
+ * Screenshots of the playground for docs/screenshots/ (and for looking at
+ * the design while working on it): the production build in headless
+ * Chromium, driven through the test hooks.
+ *   usage: node web/scripts/take-screenshots.mjs [OUTPUT_DIR] [--theme light|dark] [--all]
+ * Writes playground.png, tlsf.png (the other theme), buddy.png and
+ * corrupted.png; --all adds page.png and embed.png.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT, openPage, startPreview, waitForPrompt } from './harness.mjs';
+
+const args = process.argv.slice(2);
+const out = args.find((a) => !a.startsWith('--')) ?? join(REPO_ROOT, 'docs/screenshots');
+const theme = args.includes('--theme') ? args[args.indexOf('--theme') + 1] : 'light';
+const all = args.includes('--all');
+mkdirSync(out, { recursive: true });
+
+const settle = (page) =>
+  page.evaluate(async () => {
+    await window.__allocplay.whenIdle();
+    await new Promise((r) => setTimeout(r, 150));
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  });
+
+/** Types commands one by one (instantly), waiting for each. */
+async function run(page, commands) {
+  for (const c of commands) await page.evaluate((k) => window.__allocplay.type(k), `${c}\r`);
+  await settle(page);
+}
+
+const preview = await startPreview();
+try {
+  {
+    const { page, close } = await openPage(`${preview.url}?test=1&theme=${theme}`);
+    await waitForPrompt(page);
+    await run(page, ['alloc 200', 'alloc 200', 'alloc 64 256', 'alloc 200', 'alloc 1000', 'alloc 200', 'free 0x40400040', 'free 0x40400200', 'alloc 40', 'info']);
+    await page.locator('.block-table tbody tr[data-index="4"]').click();
+    await settle(page);
+    await page.screenshot({ path: join(out, 'playground.png') });
+    console.log(`wrote ${join(out, 'playground.png')}`);
+    await close();
+  }
+  {
+    const { page, close } = await openPage(`${preview.url}?test=1&theme=${theme === 'light' ? 'dark' : 'light'}`);
+    await waitForPrompt(page);
+    const sizes = [24, 300, 40, 900, 70, 2500, 130, 5000, 60, 12000, 200, 700];
+    await run(page, ['use tlsf', ...sizes.map((n) => `alloc ${n}`)]);
+    const blocks = await page.evaluate(() => window.__allocplay.model().blocks.map((b) => b.payload));
+    await run(page, blocks.filter((_, i) => i % 2 === 1 && i < sizes.length).map((p) => `free 0x${p.toString(16)}`));
+    await run(page, ['info']);
+    await page.screenshot({ path: join(out, 'tlsf.png') });
+    console.log(`wrote ${join(out, 'tlsf.png')}`);
+    await close();
+  }
+  {
+    const { page, close } = await openPage(`${preview.url}?test=1&theme=${theme}`);
+    await waitForPrompt(page);
+    await run(page, ['use buddy', 'alloc 100', 'alloc 3000', 'alloc 33', 'alloc 70000', 'alloc 500', 'free 0x404ff000', 'info']);
+    await page.screenshot({ path: join(out, 'buddy.png') });
+    console.log(`wrote ${join(out, 'buddy.png')}`);
+    await close();
+  }
+  if (all) {
+    const { page, close } = await openPage(`${preview.url}?test=1&theme=${theme}`);
+    await waitForPrompt(page);
+    await run(page, ['use page', 'alloc 5000', 'alloc 1', 'alloc 12k', 'alloc 40000', 'alloc 4096', 'free 0x40403000', 'alloc 100000']);
+    await page.screenshot({ path: join(out, 'page.png') });
+    console.log(`wrote ${join(out, 'page.png')}`);
+    await close();
+  }
+  {
+    const { page, close } = await openPage(`${preview.url}?test=1&theme=${theme}`);
+    await waitForPrompt(page);
+    await run(page, ['alloc 100', 'alloc 200', 'alloc 300', 'free 0x40400040', 'corrupt 0x404000c0', 'check']);
+    await page.screenshot({ path: join(out, 'corrupted.png') });
+    console.log(`wrote ${join(out, 'corrupted.png')}`);
+    await close();
+  }
+  if (all) {
+    const script = encodeURIComponent('alloc 100;alloc 64 64;alloc 3000;free 0x40400040;info');
+    const { page, close } = await openPage(`${preview.url}?test=1&embed=1&alloc=bump&panels=terminal,heap&theme=${theme}&script=${script}`, { width: 1100, height: 640 });
+    await waitForPrompt(page);
+    await page.waitForFunction(() => window.__allocplay.commands().length === 6, null, { timeout: 20_000 });
+    await settle(page);
+    await page.screenshot({ path: join(out, 'embed.png') });
+    console.log(`wrote ${join(out, 'embed.png')}`);
+    await close();
+  }
+} finally {
+  await preview.stop();
+}

@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/**
+ * Wires the playground together: emulator worker, terminal, heap panel,
+ * block table, toolbar and status line, laid out as the URL asks (embed
+ * mode, panels, theme), plus the startup script from the URL.
+ */
+import type { BufferedEvents } from '../emu/buffered-events';
+import type { EmulatorClient } from '../emu/emulator-client';
+import type { CrashReport, RunState, StatusReport } from '../emu/protocol';
+import { EXAMPLES } from '../examples/example-scripts';
+import { ScriptTyper } from '../examples/script-typer';
+import type { DecodeResult } from '../heap/model';
+import { BlockTable } from '../panel/block-table';
+import { el } from '../panel/dom';
+import { HeapPanel } from '../panel/heap-panel';
+import { DARK_TERMINAL, LIGHT_TERMINAL, TerminalView } from '../terminal/terminal-view';
+import { humanBytes } from '../util/format';
+import { CommandTracker } from './command-tracker';
+import { IdleWaiter } from './idle-waiter';
+import { shareLink } from './share-link';
+import { StatusLine } from './status-line';
+import { TerminalOverlay } from './terminal-overlay';
+import { Toolbar } from './toolbar';
+import type { PlaygroundConfig } from './url-config';
+
+export interface PlaygroundTimings {
+  /** ms from navigation start */
+  workerReady: number | null;
+  firstPrompt: number | null;
+  /** inside the worker: fetching wasm and image, creating the machine, loading the image */
+  worker: { fetchMs: number; createMs: number; loadMs: number } | null;
+}
+
+export class Playground {
+  readonly client: EmulatorClient | null;
+  readonly terminal: TerminalView | null = null;
+  readonly panel: HeapPanel | null = null;
+  readonly table: BlockTable | null = null;
+  readonly tracker = new CommandTracker();
+  readonly timings: PlaygroundTimings = { workerReady: null, firstPrompt: null, worker: null };
+  /** raw UART bytes received (only kept with test hooks on) */
+  readonly uart: Uint8Array[] = [];
+  state: RunState = 'loading';
+  lastStatus: StatusReport | null = null;
+  lastDecodeMs = 0;
+  private readonly idle = new IdleWaiter();
+  private readonly typer: ScriptTyper;
+  private readonly overlay = new TerminalOverlay();
+  private readonly status = new StatusLine();
+  private readonly toolbar: Toolbar | null = null;
+  private stopped = false;
+  private typing: 'human' | 'instant';
+  private theme: 'light' | 'dark';
+  private startupDone = false;
+  private lastKeysSeq = 0;
+
+  /** `client` is already started (or null when this browser cannot run it); its events arrive through `events`. */
+  constructor(
+    root: HTMLElement,
+    private readonly config: PlaygroundConfig,
+    client: EmulatorClient | null,
+    events: BufferedEvents | null,
+  ) {
+    this.typing = config.typing;
+    this.theme = config.theme === 'system' ? (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light') : config.theme;
+    document.documentElement.dataset['theme'] = this.theme;
+    document.body.classList.toggle('embed', config.embed);
+
+    const show = new Set(config.panels);
+    const workspace = el('main', { className: `workspace panels-${config.panels.join('-')}` });
+    if (!config.embed) {
+      this.toolbar = new Toolbar(
+        {
+          use: (name) => this.typeCommands([`use ${name}`]),
+          example: (id) => this.runExample(id),
+          toggleRun: () => this.toggleRun(),
+          reset: () => this.reset(),
+          share: () => void this.share(),
+          toggleTheme: () => this.setTheme(this.theme === 'dark' ? 'light' : 'dark'),
+          setTyping: (speed) => (this.typing = speed),
+        },
+        this.typing,
+      );
+      root.append(this.toolbar.element);
+    }
+    root.append(workspace);
+
+    if (show.has('terminal')) {
+      const host = el('div', { className: 'terminal-host' });
+      const pane = el('section', { className: 'terminal-pane', attrs: { 'aria-label': 'Serial terminal' } }, [host, this.overlay.element]);
+      workspace.append(pane);
+      this.terminal = new TerminalView(host, (keys) => this.typeKeys(keys), this.theme === 'dark' ? DARK_TERMINAL : LIGHT_TERMINAL);
+    }
+    const side = el('div', { className: 'side-pane' });
+    if (show.has('table')) this.table = new BlockTable((index) => this.panel?.select(index));
+    if (show.has('heap')) {
+      this.panel = new HeapPanel({ typeCommand: (c) => this.typeCommands([c]), readMemory: (a, n) => this.client?.readMemory(a, n) ?? Promise.resolve(null) }, this.table);
+      side.append(this.panel.element);
+    }
+    if (this.table !== null) side.append(this.table.element);
+    if (side.childElementCount > 0) workspace.append(side);
+    if (!show.has('terminal')) side.prepend(this.overlay.element);
+    if (!config.embed) root.append(this.status.element);
+    for (const warning of config.warnings) console.info(`allocplay: ${warning}`);
+
+    this.typer = new ScriptTyper({ send: (keys) => this.typeKeys(keys), whenIdle: () => this.idle.whenIdleAfter(this.lastKeysSeq) });
+    this.client = client;
+    events?.attach({
+      progress: (stage, loaded, total) => this.overlay.loading(progressText(stage, loaded, total)),
+      ready: (timing) => {
+        this.timings.workerReady = performance.now();
+        this.timings.worker = { fetchMs: timing.fetchMs, createMs: timing.createMs, loadMs: timing.loadMs };
+      },
+      output: (bytes) => this.output(bytes),
+      status: (status) => this.onStatus(status),
+      heap: (result, decodeMs) => {
+        this.lastDecodeMs = decodeMs;
+        this.onHeap(result);
+      },
+      crashed: (crash) => this.onCrash(crash),
+      fatal: (message) => this.overlay.fatal(message, () => this.client?.restart('retry after an error')),
+      restarted: () => this.onRestarted(),
+    });
+    if (client === null) {
+      this.overlay.fatal('This playground needs WebAssembly and Web Workers, which this browser does not offer (or has turned off).', null);
+      this.status.setState('failed');
+    } else if (this.state === 'loading') {
+      this.overlay.loading('Loading the emulator…');
+    }
+  }
+
+  /** Keys from the keyboard, a paste, or a script: to the guest, and to the command tracker. */
+  typeKeys(keys: string): void {
+    this.tracker.feed(keys);
+    if (this.client !== null) this.lastKeysSeq = this.client.send(keys);
+  }
+
+  /** Resolves when the guest is idle after everything typed so far. */
+  whenIdle(): Promise<void> {
+    return this.idle.whenIdleAfter(this.lastKeysSeq);
+  }
+
+  typeCommands(commands: string[], speed: 'human' | 'instant' = this.typing): Promise<boolean> {
+    this.terminal?.focus();
+    return this.typer.type(commands, speed);
+  }
+
+  runExample(id: string): void {
+    const example = EXAMPLES.find((e) => e.id === id);
+    if (example !== undefined) void this.typeCommands(example.commands);
+  }
+
+  private output(bytes: Uint8Array): void {
+    if (this.config.testHooks) this.uart.push(bytes);
+    this.terminal?.write(bytes);
+  }
+
+  private onStatus(status: StatusReport): void {
+    this.lastStatus = status;
+    this.state = status.state;
+    this.status.update(status);
+    this.idle.report(status);
+    if (status.state === 'running' || status.state === 'idle') this.overlay.hide();
+    if (status.state === 'powered-off') this.overlay.poweredOff(() => this.reset());
+    if (status.state === 'idle' && !this.startupDone) {
+      this.startupDone = true;
+      this.timings.firstPrompt = performance.now();
+      // ready to type; an embedded copy leaves the focus with the page around it
+      if (!this.config.embed) this.terminal?.focus();
+      void this.runStartupScript();
+    }
+  }
+
+  private async runStartupScript(): Promise<void> {
+    const commands = [...(this.config.alloc !== null ? [`use ${this.config.alloc}`] : []), ...this.config.script];
+    if (commands.length > 0) await this.typeCommands(commands, this.config.embed ? 'instant' : this.typing);
+  }
+
+  private onHeap(result: DecodeResult): void {
+    this.panel?.update(result);
+    if (result.status === 'ok') {
+      this.status.setAllocator(result.model.kindName);
+      this.toolbar?.setAllocator(result.model.kindName);
+    }
+  }
+
+  private onCrash(crash: CrashReport | null): void {
+    this.state = 'crashed';
+    this.status.setState('crashed');
+    this.overlay.crashed(crash, () => this.reset());
+  }
+
+  private onRestarted(): void {
+    this.idle.releaseAll();
+    this.typer.cancel();
+    this.terminal?.clear();
+    this.panel?.reset();
+    this.tracker.clear();
+    this.startupDone = true; // a restart does not replay the URL script
+    this.overlay.loading('Restarting the emulator…');
+  }
+
+  toggleRun(): void {
+    this.stopped = !this.stopped;
+    if (this.stopped) this.client?.stop();
+    else this.client?.resume();
+    this.toolbar?.setRunning(this.stopped);
+  }
+
+  reset(): void {
+    this.typer.cancel();
+    this.stopped = false;
+    this.toolbar?.setRunning(false);
+    this.terminal?.clear();
+    this.panel?.reset();
+    this.tracker.clear();
+    this.overlay.hide();
+    this.client?.reset();
+  }
+
+  /** Shows the link at once; copies it too when the clipboard allows (it may ask, or refuse). */
+  private async share(): Promise<void> {
+    const link = shareLink(location.href, this.tracker.commands);
+    this.toolbar?.showShareLink(link, false);
+    try {
+      await navigator.clipboard.writeText(link);
+      this.toolbar?.showShareLink(link, true);
+    } catch {
+      // no clipboard: the link is selected in the field for Ctrl-C
+    }
+  }
+
+  private setTheme(theme: 'light' | 'dark'): void {
+    this.theme = theme;
+    document.documentElement.dataset['theme'] = theme;
+    this.terminal?.setTheme(theme === 'dark' ? DARK_TERMINAL : LIGHT_TERMINAL);
+    this.panel?.themeChanged();
+  }
+}
+
+function progressText(stage: string, loaded: number, total: number): string {
+  if (stage === 'start') return 'Starting the machine…';
+  const what = stage === 'wasm' ? 'emulator' : 'kernel image';
+  return total > 0 ? `Loading the ${what}… ${humanBytes(loaded)} of ${humanBytes(total)}` : `Loading the ${what}… ${humanBytes(loaded)}`;
+}

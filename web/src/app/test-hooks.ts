@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/**
+ * window.__allocplay, installed only with ?test=1: what the browser tests
+ * and the benchmark read (raw UART bytes, the decoded model, timings) and the
+ * test-only actions (write guest memory, load another image).
+ */
+import type { DecodeResult, HeapModel } from '../heap/model';
+import { formatCheck, formatInfo } from '../heap/info-format';
+import type { Playground, PlaygroundTimings } from './playground';
+
+export interface TestHooks {
+  uartBytes(): number[];
+  clearUart(): void;
+  terminalText(): string;
+  /** pastes through xterm's own paste path (as Ctrl-V does) */
+  paste(text: string): void;
+  terminalSize(): { cols: number; rows: number };
+  commands(): string[];
+  state(): string;
+  model(): HeapModel | null;
+  modelInfo(): string | null;
+  /** the kernel's `check` line, as the decoder's port of check() says it */
+  modelCheck(): string | null;
+  panelUpdates(): number;
+  lastRenderMs(): number;
+  restarts(): number;
+  timings(): PlaygroundTimings;
+  /** types keys and resolves when the guest is idle again */
+  type(keys: string): Promise<void>;
+  whenIdle(): Promise<void>;
+  writeMemory(address: number, bytes: number[]): void;
+  loadImage(image: number[]): void;
+  hangWorker(ms: number): void;
+  /** draws a decode result synchronously; returns the milliseconds it took */
+  renderResult(result: DecodeResult): number;
+  /** ms from sending one key to the xterm having parsed its echo */
+  echoLatency(key: string): Promise<number>;
+  /** ms the worker spent decoding the latest heap picture */
+  lastDecodeMs(): number;
+  /** draws the current model again, synchronously; returns the milliseconds */
+  rerender(): number;
+  /** ms from typing `keys` to the panel having drawn the next heap picture */
+  commandToPanel(keys: string): Promise<number>;
+}
+
+export function installTestHooks(playground: Playground): void {
+  const hooks: TestHooks = {
+    uartBytes: () => playground.uart.flatMap((chunk) => Array.from(chunk)),
+    clearUart: () => {
+      playground.uart.length = 0;
+    },
+    terminalText: () => playground.terminal?.bufferText() ?? '',
+    paste: (text) => playground.terminal?.terminal.paste(text),
+    terminalSize: () => ({ cols: playground.terminal?.terminal.cols ?? 0, rows: playground.terminal?.terminal.rows ?? 0 }),
+    commands: () => [...playground.tracker.commands],
+    state: () => playground.state,
+    model: () => playground.panel?.currentModel ?? null,
+    modelInfo: () => {
+      const model = playground.panel?.currentModel;
+      return model ? formatInfo(model) : null;
+    },
+    modelCheck: () => {
+      const model = playground.panel?.currentModel;
+      return model ? formatCheck(model) : null;
+    },
+    panelUpdates: () => playground.panel?.updates ?? 0,
+    lastRenderMs: () => playground.panel?.lastRenderMs ?? 0,
+    restarts: () => playground.client?.restarts ?? 0,
+    timings: () => ({ ...playground.timings }),
+    type: async (keys) => {
+      playground.typeKeys(keys);
+      await playground.whenIdle();
+    },
+    whenIdle: () => playground.whenIdle(),
+    writeMemory: (address, bytes) => playground.client?.testWriteMemory(address, new Uint8Array(bytes)),
+    loadImage: (image) => playground.client?.testLoadImage(new Uint8Array(image)),
+    hangWorker: (ms) => playground.client?.testHang(ms),
+    renderResult: (result) => playground.panel?.applyNow(result) ?? -1,
+    echoLatency: (key) =>
+      new Promise((resolve) => {
+        const terminal = playground.terminal?.terminal;
+        if (!terminal) return resolve(-1);
+        const started = performance.now();
+        const disposable = terminal.onWriteParsed(() => {
+          disposable.dispose();
+          resolve(performance.now() - started);
+        });
+        playground.typeKeys(key);
+      }),
+    lastDecodeMs: () => playground.lastDecodeMs,
+    rerender: () => {
+      const model = playground.panel?.currentModel;
+      return model && playground.panel ? playground.panel.applyNow({ status: 'ok', model }) : -1;
+    },
+    commandToPanel: async (keys) => {
+      const panel = playground.panel;
+      if (!panel) return -1;
+      // let any picture still on its way be drawn first, so only this command's counts
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const before = panel.currentModel?.generation ?? -1;
+      const started = performance.now();
+      playground.typeKeys(keys);
+      return new Promise<number>((resolve) => {
+        const poll = (): void => {
+          // drawn in this frame: the screen shows it with the next one
+          if ((panel.currentModel?.generation ?? -1) > before) requestAnimationFrame(() => resolve(performance.now() - started));
+          else requestAnimationFrame(poll);
+        };
+        requestAnimationFrame(poll);
+      });
+    },
+  };
+  (window as unknown as { __allocplay: TestHooks }).__allocplay = hooks;
+}

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/** Messages between the page and the emulator worker (worker.ts). */
+import type { DecodeResult } from '../heap/model';
+
+export type RunState = 'loading' | 'running' | 'idle' | 'stopped' | 'crashed' | 'powered-off' | 'failed';
+
+export interface CrashReport {
+  /** hex strings: bigints do not survive every path to the DOM */
+  pc: string;
+  address: string;
+  kind: string;
+  message: string;
+}
+
+export interface BootRequest {
+  type: 'boot';
+  moduleUrl: string;
+  wasmUrl: string;
+  imageUrl: string;
+  /** allow the test-only messages */
+  testHooks: boolean;
+}
+
+export type PageToWorker =
+  | BootRequest
+  /** seq: increasing; status reports say which keys the guest has been given */
+  | { type: 'keys'; data: Uint8Array; seq: number }
+  | { type: 'stop' }
+  | { type: 'resume' }
+  | { type: 'reset' }
+  | { type: 'ping'; id: number }
+  | { type: 'read-memory'; id: number; address: number; length: number }
+  // test-only (ignored unless booted with testHooks): write guest RAM, load
+  // another image, block the worker (to exercise the page's watchdog)
+  | { type: 'test-write-memory'; address: number; bytes: Uint8Array }
+  | { type: 'test-load-image'; image: Uint8Array }
+  | { type: 'test-hang'; ms: number };
+
+export interface StatusReport {
+  state: RunState;
+  instructions: number;
+  /** guest million instructions per second over the last second of running */
+  mips: number;
+  inputPending: number;
+  /** seq of the last keys message handed to the guest */
+  keysSeq: number;
+}
+
+export type WorkerToPage =
+  | { type: 'progress'; stage: 'module' | 'wasm' | 'image' | 'start'; loaded: number; total: number }
+  /** ms spent, from the boot request: fetching the wasm and image, creating the machine, loading the image */
+  | { type: 'ready'; bootMs: number; fetchMs: number; createMs: number; loadMs: number }
+  | { type: 'output'; bytes: Uint8Array }
+  | { type: 'status'; status: StatusReport }
+  | { type: 'heap'; result: DecodeResult; decodeMs: number }
+  | { type: 'crashed'; crash: CrashReport | null }
+  | { type: 'pong'; id: number }
+  | { type: 'memory'; id: number; address: number; bytes: Uint8Array | null }
+  | { type: 'fatal'; message: string };

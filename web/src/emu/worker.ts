@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/**
+ * The emulator worker: owns the machine, runs it (run-loop.ts), batches UART
+ * output, and decodes the heap from guest RAM (zero-copy) when its
+ * generation moves (heap-watcher.ts). The page never blocks on any of it.
+ */
+import { type Machine, RAM_BASE, createMachine } from '@emu-glue/machine';
+import { GuestMemory } from '../heap/guest-memory';
+import { fetchBytes } from './asset-loader';
+import { HeapWatcher } from './heap-watcher';
+import type { BootRequest, CrashReport, PageToWorker, RunState, StatusReport, WorkerToPage } from './protocol';
+import { type LoopEvent, RunLoop } from './run-loop';
+
+interface WorkerScope {
+  postMessage(message: WorkerToPage, transfer?: Transferable[]): void;
+  onmessage: ((event: MessageEvent<PageToWorker>) => void) | null;
+}
+const scope = self as unknown as WorkerScope;
+
+const post = (message: WorkerToPage, transfer: Transferable[] = []): void => scope.postMessage(message, transfer);
+
+let machine: Machine | null = null;
+/** the kernel image: Reset boots it again, whatever was loaded since */
+let kernelImage: Uint8Array | null = null;
+let loop: RunLoop | null = null;
+let testHooks = false;
+let state: RunState = 'loading';
+let stoppedByUser = false;
+const watcher = new HeapWatcher(100);
+const output: Uint8Array[] = [];
+let lastStatusAt = 0;
+let lastInvalidMessage = '';
+let keysSeq = 0;
+
+function flushOutput(): void {
+  if (output.length === 0) return;
+  const total = output.reduce((n, chunk) => n + chunk.length, 0);
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of output) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  output.length = 0;
+  post({ type: 'output', bytes }, [bytes.buffer]);
+}
+
+function postStatus(): void {
+  if (machine === null) return;
+  const status: StatusReport = {
+    state,
+    instructions: machine.counters().instructions,
+    mips: loop?.mips ?? 0,
+    inputPending: machine.inputPending,
+    keysSeq,
+  };
+  lastStatusAt = performance.now();
+  post({ type: 'status', status });
+}
+
+function sampleHeap(settled: boolean): void {
+  if (machine === null) return;
+  const sample = watcher.sample(new GuestMemory(machine.ram(), RAM_BASE), performance.now(), settled);
+  if (sample === null) return;
+  if (sample.result.status === 'invalid') {
+    const message = sample.result.findings[0]?.message ?? '';
+    if (message === lastInvalidMessage) return;
+    lastInvalidMessage = message;
+  } else {
+    lastInvalidMessage = '';
+  }
+  post({ type: 'heap', result: sample.result, decodeMs: sample.decodeMs });
+}
+
+function crashReport(m: Machine): CrashReport | null {
+  const crash = m.crash();
+  if (crash === null) return null;
+  const hex = (v: bigint): string => `0x${v.toString(16)}`;
+  return { pc: hex(crash.pc), address: hex(crash.address), kind: crash.kind, message: crash.message };
+}
+
+function afterTurn(event: LoopEvent): void {
+  flushOutput();
+  const previous = state;
+  if (event === 'slice') state = 'running';
+  else if (event === 'idle') state = 'idle';
+  else if (event === 'powered-off') state = 'powered-off';
+  else if (event === 'crashed') state = 'crashed';
+  else state = 'failed';
+  if (event === 'crashed' && machine !== null) post({ type: 'crashed', crash: crashReport(machine) });
+  sampleHeap(event !== 'slice');
+  if (state !== previous || event !== 'slice' || performance.now() - lastStatusAt > 250) postStatus();
+}
+
+async function boot(request: BootRequest): Promise<void> {
+  testHooks = request.testHooks;
+  const started = performance.now();
+  if (typeof WebAssembly !== 'object') {
+    post({ type: 'fatal', message: 'This browser has no WebAssembly, which the emulator needs.' });
+    return;
+  }
+  try {
+    const progress = (stage: 'wasm' | 'image') => (loaded: number, total: number) =>
+      post({ type: 'progress', stage, loaded, total });
+    const moduleUrl = new URL(request.moduleUrl, self.location.href);
+    // the module's JavaScript loads alongside the downloads; createMachine's import then finds it ready
+    const [wasmBinary, image] = await Promise.all([
+      fetchBytes(request.wasmUrl, progress('wasm')),
+      fetchBytes(request.imageUrl, progress('image')),
+      import(/* @vite-ignore */ moduleUrl.href),
+    ]);
+    const fetched = performance.now();
+    post({ type: 'progress', stage: 'start', loaded: 0, total: 0 });
+    machine = await createMachine({ moduleUrl, wasmBinary });
+    machine.onOutput = (bytes) => output.push(bytes);
+    const created = performance.now();
+    kernelImage = image;
+    machine.load(image);
+    const loaded = performance.now();
+    loop = new RunLoop(
+      { run: (budget) => machine!.run(budget), get inputPending() { return machine!.inputPending; }, instructions: () => machine!.counters().instructions },
+      afterTurn,
+    );
+    state = 'running';
+    post({ type: 'ready', bootMs: loaded - started, fetchMs: fetched - started, createMs: created - fetched, loadMs: loaded - created });
+    loop.start();
+  } catch (error) {
+    state = 'failed';
+    post({ type: 'fatal', message: `The emulator could not start: ${error instanceof Error ? error.message : String(error)}` });
+  }
+}
+
+function resumeIfAllowed(): void {
+  if (loop === null || stoppedByUser) return;
+  if (state === 'crashed' || state === 'powered-off' || state === 'failed') return;
+  loop.kick();
+}
+
+function loadTestImage(image: Uint8Array): void {
+  if (machine === null || loop === null) return;
+  loop.stop();
+  machine.load(image);
+  watcher.forget();
+  state = 'running';
+  stoppedByUser = false;
+  loop.start();
+}
+
+scope.onmessage = (event) => {
+  const message = event.data;
+  switch (message.type) {
+    case 'boot':
+      void boot(message);
+      break;
+    case 'keys':
+      if (machine === null) return;
+      machine.send(message.data);
+      keysSeq = message.seq;
+      resumeIfAllowed();
+      if (!loop?.isRunning) postStatus(); // stopped or halted: say the keys were taken
+      break;
+    case 'stop':
+      stoppedByUser = true;
+      loop?.stop();
+      if (state === 'running' || state === 'idle') state = 'stopped';
+      flushOutput();
+      sampleHeap(true);
+      postStatus();
+      break;
+    case 'resume':
+      stoppedByUser = false;
+      if (state === 'stopped') state = 'running';
+      resumeIfAllowed();
+      postStatus();
+      break;
+    case 'reset':
+      if (machine === null || loop === null) return;
+      loop.stop();
+      if (kernelImage !== null) machine.load(kernelImage);
+      else machine.reset();
+      output.length = 0;
+      watcher.forget();
+      lastInvalidMessage = '';
+      stoppedByUser = false;
+      state = 'running';
+      postStatus();
+      loop.start();
+      break;
+    case 'ping':
+      post({ type: 'pong', id: message.id });
+      break;
+    case 'read-memory': {
+      const bytes = machine?.read(message.address, message.length) ?? null;
+      post({ type: 'memory', id: message.id, address: message.address, bytes }, bytes ? [bytes.buffer] : []);
+      break;
+    }
+    case 'test-write-memory': {
+      if (!testHooks || machine === null) return;
+      const offset = message.address - RAM_BASE;
+      machine.ram().set(message.bytes, offset);
+      watcher.forget();
+      sampleHeap(true);
+      break;
+    }
+    case 'test-load-image':
+      if (testHooks) loadTestImage(message.image);
+      break;
+    case 'test-hang': {
+      if (!testHooks) return;
+      const until = performance.now() + message.ms;
+      while (performance.now() < until) {
+        // a stuck worker: nothing else runs here until this returns
+      }
+      break;
+    }
+  }
+};

@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/**
+ * The heap panel: totals, the picture for the active allocator (strip, buddy
+ * tree or page grid), its extras, the selected block's details with a hex
+ * dump and a Free action, and the timeline. It draws decoded models only; a
+ * Free types `free 0x…` into the terminal, the panel never writes memory.
+ */
+import type { DecodeResult, HeapBlock, HeapModel } from '../heap/model';
+import { hexAddress, humanBytes } from '../util/format';
+import { renderExtras } from './allocator-extras';
+import type { BlockTable } from './block-table';
+import { type BlockChange, diffBlocks } from './block-diff';
+import { BuddyView } from './buddy-view';
+import { button, el } from './dom';
+import { renderHexDump } from './hex-view';
+import { PageGridView } from './page-grid-view';
+import { type Palette, readPalette } from './palette';
+import { StripView } from './strip-view';
+import { TimelineView } from './timeline-view';
+import { Tooltip } from './tooltip';
+import { renderFindings, renderTotals } from './totals-view';
+
+export interface HeapPanelHost {
+  /** type a command into the terminal (the Free action) */
+  typeCommand(command: string): void;
+  readMemory(address: number, length: number): Promise<Uint8Array | null>;
+}
+
+const HEX_DUMP_LIMIT = 128;
+
+export class HeapPanel {
+  readonly element: HTMLElement;
+  private readonly state = el('span', { className: 'heap-state' });
+  private readonly kind = el('span', { className: 'heap-kind' });
+  private readonly totalsHost = el('div');
+  private readonly findingsHost = el('div');
+  private readonly viewHost = el('div', { className: 'heap-view' });
+  private readonly legend = el('div', { className: 'legend', attrs: { 'aria-hidden': 'true' } });
+  private readonly extrasHost = el('div', { className: 'extras' });
+  private readonly detail = el('section', { className: 'block-detail', attrs: { 'aria-live': 'polite' } });
+  private readonly timeline = new TimelineView();
+  private readonly tooltip = new Tooltip();
+  private readonly strip: StripView;
+  private readonly buddy: BuddyView;
+  private readonly pages: PageGridView;
+  private model: HeapModel | null = null;
+  /** canvas colours, read once per theme (getComputedStyle would force a style pass per redraw) */
+  private palette: Palette | null = null;
+  private changes: BlockChange[] = [];
+  private selectedStart: number | null = null;
+  private pending: DecodeResult | null = null;
+  private frame = 0;
+  private detailRequest = 0;
+  /** set when a model arrives, for tests and benchmarks */
+  lastRenderMs = 0;
+  updates = 0;
+
+  constructor(
+    private readonly host: HeapPanelHost,
+    private readonly table: BlockTable | null,
+  ) {
+    const callbacks = {
+      hover: (index: number | null, event: MouseEvent) => this.hover(index, event),
+      select: (index: number) => this.select(index),
+    };
+    this.strip = new StripView({ ...callbacks, links: (index) => this.linksOf(index) });
+    this.buddy = new BuddyView(callbacks);
+    this.pages = new PageGridView(callbacks);
+    this.element = el('section', { className: 'heap-panel', attrs: { 'aria-label': 'Heap' } }, [
+      el('div', { className: 'section-head' }, [el('h2', { text: 'Heap' }), this.kind, this.state]),
+      this.totalsHost,
+      this.findingsHost,
+      this.viewHost,
+      this.legend,
+      this.detail,
+      this.extrasHost,
+      this.timeline.element,
+      this.tooltip.element,
+    ]);
+    this.setState('waiting for the kernel', 'muted');
+    this.detail.append(el('p', { className: 'muted', text: 'Select a block to see its bytes.' }));
+  }
+
+  /**
+   * Latest decode result; drawn on the next animation frame (older pending
+   * ones are dropped). What changed is worked out here, against the previous
+   * result received, so that "changed by the last command" stays true even
+   * when several pictures arrive within one frame.
+   */
+  update(result: DecodeResult): void {
+    if (result.status === 'ok') this.noteChanges(result.model);
+    this.pending = result;
+    if (this.frame !== 0) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      const next = this.pending;
+      this.pending = null;
+      if (next !== null) this.apply(next);
+    });
+  }
+
+  private received: HeapModel | null = null;
+  private receivedChanges: BlockChange[] = [];
+
+  private noteChanges(model: HeapModel): void {
+    const previous = this.received;
+    if (previous === model) return;
+    const sameHeap = previous !== null && previous.kind === model.kind && previous.stateAddress === model.stateAddress;
+    // a picture without a new generation (a redraw) keeps the highlights it had
+    if (sameHeap && previous.generation === model.generation) return;
+    this.receivedChanges = diffBlocks(sameHeap ? previous.blocks : null, model.blocks);
+    this.received = model;
+  }
+
+  /** Draw a result now and return how long it took (benchmarks). */
+  applyNow(result: DecodeResult): number {
+    const started = performance.now();
+    this.apply(result, true);
+    return performance.now() - started;
+  }
+
+  /** The theme changed: read the colours again and repaint. */
+  themeChanged(): void {
+    this.palette = null;
+    if (this.model !== null) this.apply({ status: 'ok', model: this.model });
+  }
+
+  reset(): void {
+    this.model = null;
+    this.received = null;
+    this.selectedStart = null;
+    this.timeline.clear();
+    this.setState('waiting for the kernel', 'muted');
+  }
+
+  get currentModel(): HeapModel | null {
+    return this.model;
+  }
+
+  private setState(text: string, tone: 'muted' | 'ok' | 'busy' | 'bad'): void {
+    this.state.textContent = text;
+    this.state.className = `heap-state ${tone}`;
+  }
+
+  private apply(result: DecodeResult, synchronous = false): void {
+    const started = performance.now();
+    if (result.status === 'busy') {
+      this.setState('heap is being modified…', 'busy'); // keep the previous picture
+      return;
+    }
+    if (result.status === 'invalid') {
+      this.setState(result.findings[0]?.message ?? 'no heap', 'bad');
+      return;
+    }
+    const model = result.model;
+    const previous = this.model;
+    const sameKind = previous !== null && previous.kind === model.kind && previous.stateAddress === model.stateAddress;
+    this.noteChanges(model);
+    this.changes = this.received === model ? this.receivedChanges : diffBlocks(null, model.blocks);
+    this.model = model;
+    this.updates++;
+    const corrupted = model.findings.some((f) => f.severity === 'error');
+    this.setState(corrupted ? 'corrupted' : `generation ${model.generation}`, corrupted ? 'bad' : 'ok');
+    this.kind.textContent = model.kindName;
+    this.totalsHost.replaceChildren(renderTotals(model));
+    const findings = renderFindings(model);
+    this.findingsHost.replaceChildren(...(findings ? [findings] : []));
+    this.element.classList.toggle('corrupted', corrupted);
+
+    const palette = this.palette ?? (this.palette = readPalette(this.element));
+    const flagged = flaggedBlocks(model);
+    const view = model.extras?.kind === 'buddy' ? this.buddy : model.extras?.kind === 'page' ? this.pages : this.strip;
+    if (this.viewHost.firstChild !== view.surface.element) this.viewHost.replaceChildren(view.surface.element);
+    if (view === this.strip) this.strip.show(model, this.changes, palette, flagged);
+    else if (view === this.buddy) this.buddy.show(model, this.changes, palette);
+    else this.pages.show(model, this.changes, palette);
+    this.legend.replaceChildren(...legendFor(model));
+    this.extrasHost.replaceChildren(renderExtras(model, (index) => this.select(index)));
+    this.table?.show(model, this.changes);
+    if (synchronous) view.renderNow();
+
+    // keep the selection on the same block if it still exists
+    const selected = this.selectedStart === null ? -1 : model.blocks.findIndex((b) => b.start === this.selectedStart);
+    if (selected >= 0) this.select(selected, false);
+    else if (this.selectedStart !== null) this.clearSelection();
+
+    if (!sameKind || model.commands !== previous?.commands) {
+      if (!sameKind) this.timeline.clear();
+      const t = model.totals;
+      this.timeline.add({ command: model.commands, used: t.usedBytes, fragmentation: t.fragmentation }, palette);
+    }
+    this.lastRenderMs = performance.now() - started;
+  }
+
+  private hover(index: number | null, event: MouseEvent): void {
+    if (index === null || this.model === null) this.tooltip.hide();
+    else this.tooltip.show(this.model, index, event);
+  }
+
+  /** Selects a block in every view and shows its details. */
+  select(index: number, loadBytes = true): void {
+    const model = this.model;
+    const block = model?.blocks[index];
+    if (model === null || block === undefined) return;
+    const changed = this.selectedStart !== block.start;
+    this.selectedStart = block.start;
+    this.strip.setSelected(model.extras?.kind === 'buddy' || model.extras?.kind === 'page' ? null : index);
+    this.buddy.setSelected(index);
+    this.pages.setSelected(index);
+    this.table?.setSelected(index);
+    if (loadBytes || changed) this.showDetail(model, index, block);
+  }
+
+  private clearSelection(): void {
+    this.selectedStart = null;
+    this.strip.setSelected(null);
+    this.buddy.setSelected(null);
+    this.pages.setSelected(null);
+    this.table?.setSelected(null);
+    this.detail.replaceChildren(el('p', { className: 'muted', text: 'Select a block to see its bytes.' }));
+  }
+
+  private showDetail(model: HeapModel, index: number, block: HeapBlock): void {
+    const request = ++this.detailRequest;
+    const title =
+      block.status === 'used'
+        ? `Block ${index}: ${block.requested} bytes at ${hexAddress(block.payload)} (${humanBytes(block.span)} with overhead)`
+        : `Block ${index}: ${block.role === 'tail' ? 'untouched' : block.role === 'dead' ? 'dead' : 'free'}, ${block.usable} bytes at ${hexAddress(block.payload)}`;
+    const actions = el('div', { className: 'detail-actions' });
+    if (block.status === 'used') {
+      const command = `free ${hexAddress(block.payload)}`;
+      actions.append(button('Free', () => this.host.typeCommand(command), 'button primary', `Types "${command}" into the terminal`));
+    }
+    const dumpHost = el('div', { className: 'hex-host' }, [el('p', { className: 'muted', text: 'reading memory…' })]);
+    this.detail.replaceChildren(el('div', { className: 'detail-head' }, [el('h3', { text: title }), actions]), dumpHost);
+    // in-band headers sit at the block start; buddy and page keep theirs in a table
+    const inBand = block.metaAddress === block.start && block.metaLength > 0;
+    const length = Math.min(block.span, HEX_DUMP_LIMIT);
+    void this.host.readMemory(block.start, length).then((bytes) => {
+      if (request !== this.detailRequest) return;
+      const parts: Node[] = [];
+      if (!inBand && block.metaLength > 0) {
+        const entry = model.metaBytes.subarray(block.metaOffset, block.metaOffset + block.metaLength);
+        parts.push(el('p', { className: 'muted', text: `metadata entry at ${hexAddress(block.metaAddress)}:` }), renderHexDump(block.metaAddress, entry, entry.length));
+      }
+      if (bytes === null) parts.push(el('p', { className: 'bad', text: 'memory not readable' }));
+      else parts.push(el('p', { className: 'muted', text: `first ${bytes.length} of ${block.span} bytes from ${hexAddress(block.start)}:` }), renderHexDump(block.start, bytes, inBand ? block.metaLength : 0));
+      dumpHost.replaceChildren(...parts);
+    });
+  }
+
+  /** [prev, next] of a free block in its free list, as block indexes. */
+  private linksOf(index: number): [number, number] | null {
+    const model = this.model;
+    const extras = model?.extras;
+    const block = model?.blocks[index];
+    if (!model || !block || block.status !== 'free' || !extras) return null;
+    const lists = extras.kind === 'first-fit' ? [extras.freeList] : extras.kind === 'tlsf' ? extras.bins.map((b) => b.list) : [];
+    for (const list of lists) {
+      const at = list.nodes.findIndex((n) => n.address === block.start);
+      if (at < 0) continue;
+      return [list.nodes[at - 1]?.blockIndex ?? -1, list.nodes[at + 1]?.blockIndex ?? -1];
+    }
+    return null;
+  }
+}
+
+/** Blocks that contain a finding's address. */
+function flaggedBlocks(model: HeapModel): Set<number> {
+  const flagged = new Set<number>();
+  if (model.findings.length === 0) return flagged;
+  const addresses = model.findings.map((f) => f.address).filter((a): a is number => a !== undefined);
+  model.blocks.forEach((b, i) => {
+    if (addresses.some((a) => a >= b.start && a < b.start + b.span)) flagged.add(i);
+  });
+  return flagged;
+}
+
+function legendFor(model: HeapModel): HTMLElement[] {
+  const swatch = (name: string, label: string): HTMLElement => el('span', { className: `legend-item ${name}` }, [el('i'), label]);
+  const kind = model.extras?.kind;
+  const items =
+    kind === 'buddy'
+      ? [swatch('split', 'split'), swatch('used', 'allocated'), swatch('free', 'free')]
+      : kind === 'page'
+        ? [swatch('used', 'allocated run (mark: first page)'), swatch('free', 'free page')]
+        : [swatch('header', 'header'), swatch('used', 'requested'), swatch('padding', 'padding'), swatch('free', 'free')];
+  if (kind === 'bump') items.push(swatch('dead', 'dead'), swatch('tail', 'untouched'));
+  items.push(swatch('changed', 'changed by the last command'));
+  return items;
+}
