@@ -175,15 +175,25 @@ HOT size_class class_for_request(size_t size)
 HOT void insert_free(tlsf_state *s, uintptr_t block, size_t size)
 {
     size_class c = class_of(size);
-    uintptr_t head = s->heads[c.fl][c.sl];
+    uint64_t *head = &s->heads[c.fl][c.sl];
     tlsf_links *links = links_of(block);
-    links->next = head;
+    links->next = *head;
     links->prev = 0;
-    if (head != 0)
-        links_of(head)->prev = block;
-    s->heads[c.fl][c.sl] = block;
-    s->sl_bitmap[c.fl] |= 1u << c.sl;
-    s->fl_bitmap |= 1u << c.fl;
+    if (*head != 0) {
+        links_of(*head)->prev = block;
+    } else { /* the list was empty: set its bits */
+        s->sl_bitmap[c.fl] |= 1u << c.sl;
+        s->fl_bitmap |= 1u << c.fl;
+    }
+    *head = block;
+}
+
+/* The list of class c is empty now: clear its bits. */
+HOT void mark_list_empty(tlsf_state *s, size_class c)
+{
+    s->sl_bitmap[c.fl] &= ~(1u << c.sl);
+    if (s->sl_bitmap[c.fl] == 0)
+        s->fl_bitmap &= ~(1u << c.fl);
 }
 
 HOT void remove_free(tlsf_state *s, uintptr_t block, size_class c)
@@ -196,12 +206,20 @@ HOT void remove_free(tlsf_state *s, uintptr_t block, size_class c)
         links_of(prev)->next = next;
     } else {
         s->heads[c.fl][c.sl] = next;
-        if (next == 0) { /* the list is now empty: clear its bits */
-            s->sl_bitmap[c.fl] &= ~(1u << c.sl);
-            if (s->sl_bitmap[c.fl] == 0)
-                s->fl_bitmap &= ~(1u << c.fl);
-        }
+        if (next == 0)
+            mark_list_empty(s, c);
     }
+}
+
+/* remove_free for the head of list c, which is what alloc always takes. */
+HOT void remove_head(tlsf_state *s, uintptr_t block, size_class c)
+{
+    uintptr_t next = links_of(block)->next;
+    s->heads[c.fl][c.sl] = next;
+    if (next != 0)
+        links_of(next)->prev = 0;
+    else
+        mark_list_empty(s, c);
 }
 
 /* Head of the first non-empty list of class c or above (0 if none); c is
@@ -319,6 +337,47 @@ static __attribute__((noinline)) void *alloc_aligned(tlsf_state *s, size_t need,
     return payload;
 }
 
+/* remove_head + use_block for the head of list c, at least `need` bytes.
+ * The remainder of a split becomes the head of its own list; when that is
+ * list c again (a big block losing a small piece), it simply takes the
+ * block's place: the list never empties, and no bitmap bit changes. */
+HOT void *take_head(tlsf_state *s, uintptr_t block, size_class c, size_t need, size_t requested)
+{
+    size_t size = size_of(block);
+    uintptr_t next = block + size;
+    uintptr_t successor = links_of(block)->next;
+    if (size - need < MIN_BLOCK) {
+        remove_head(s, block, c);
+        set_prev(s, next, block, false);
+    } else {
+        uintptr_t rest = block + need; /* >= block + 32: the links read above stay intact */
+        size_t rest_size = size - need;
+        size_class rest_class = class_of(rest_size);
+        if (rest_class.fl != c.fl || rest_class.sl != c.sl) {
+            remove_head(s, block, c);
+            c = rest_class;
+            successor = s->heads[c.fl][c.sl];
+            if (successor == 0) { /* the list was empty: set its bits */
+                s->sl_bitmap[c.fl] |= 1u << c.sl;
+                s->fl_bitmap |= 1u << c.fl;
+            }
+        }
+        if (successor != 0)
+            links_of(successor)->prev = rest;
+        write_header(rest, block, rest_size, APG_TLSF_FREE, 0);
+        links_of(rest)->next = successor;
+        links_of(rest)->prev = 0;
+        s->heads[c.fl][c.sl] = rest;
+        if (next < s->heap_end)
+            block_at(next)->prev_phys = rest; /* its PREV_FREE is already set */
+        size = need;
+    }
+    tlsf_block *b = block_at(block);
+    b->size_flags = (uint32_t)size; /* used, and so is the block before it */
+    b->requested = (uint32_t)requested;
+    return (void *)(block + HEADER_SIZE);
+}
+
 static void *tlsf_alloc(void *heap, size_t size, size_t align)
 {
     tlsf_state *s = heap;
@@ -344,8 +403,7 @@ static void *tlsf_alloc(void *heap, size_t size, size_t align)
         if (block == 0)
             return NULL;
     }
-    remove_free(s, block, c);
-    return use_block(s, block, need, size);
+    return take_head(s, block, c, need, size);
 }
 
 /* ---- free --------------------------------------------------------------- */
