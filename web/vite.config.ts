@@ -3,14 +3,44 @@
 // from public/, output to build/web/. Relative base, so the build works from
 // any path on any host (course pages embed it in an iframe).
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
+/**
+ * The production page's Content-Security-Policy: everything from its own
+ * origin, WebAssembly compilation allowed ('wasm-unsafe-eval'), no other
+ * script evaluation, no plugins, no network beyond the origin. Inline styles
+ * stay allowed because xterm.js and the panel set element styles. As a meta
+ * tag it travels with the static files to any host, including iframes.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'none'",
+].join('; ');
+
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'allocplay-content-security-policy',
+    apply: 'build', // the dev server injects inline scripts for hot reload
+    transformIndexHtml: () => [
+      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' },
+    ],
+  };
+}
 
 export default defineConfig({
   root: here('.'),
   base: './',
   publicDir: here('../public'),
+  plugins: [contentSecurityPolicy()],
   resolve: {
     alias: { '@emu-glue/machine': here('../emu-glue/js/machine.mjs') },
   },

@@ -101,6 +101,9 @@ export async function openPage(url, viewport = { width: 1440, height: 900 }) {
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const errors = [];
+  // every URL the page or its worker asks for (the tests check they stay on the page's origin)
+  const requests = [];
+  context.on('request', (request) => requests.push(request.url()));
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`console: ${message.text()}`);
   });
@@ -110,6 +113,7 @@ export async function openPage(url, viewport = { width: 1440, height: 900 }) {
     page,
     context,
     errors,
+    requests,
     close: async () => {
       await context.close();
       rmSync(profile, { recursive: true, force: true });

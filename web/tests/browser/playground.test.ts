@@ -18,6 +18,7 @@ declare global {
 
 let preview: Awaited<ReturnType<typeof startPreview>>;
 let errors: string[] = [];
+let requests: string[] = [];
 let page: Page;
 let closePage: (() => Promise<void>) | null = null;
 
@@ -46,7 +47,7 @@ async function openPageWithout(feature: string): Promise<void> {
 
 /** A fresh browser on the playground (test hooks on), at its first prompt. */
 async function open(query = ''): Promise<Page> {
-  ({ page, errors, close: closePage } = await openPage(`${preview.url}?test=1${query}`));
+  ({ page, errors, requests, close: closePage } = await openPage(`${preview.url}?test=1${query}`));
   await waitForPrompt(page);
   return page;
 }
@@ -82,6 +83,21 @@ describe('boot', () => {
     expect(await panelInfo()).toMatch(/^heap: first-fit, 0x40400000-0x40500000, 1048576 bytes\n/);
     await expect.poll(() => text(page.locator('.status-line'))).toContain('allocator: first-fit');
     await expect.poll(() => text(page.locator('.xterm-rows'))).toContain('first-fit>');
+  });
+});
+
+describe('page security', () => {
+  it('runs under its Content-Security-Policy and asks nothing of other origins', async () => {
+    await open();
+    const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    expect(policy).toContain("default-src 'self'");
+    expect(policy).toContain("'wasm-unsafe-eval'");
+    await type('alloc 100\r');
+    await type('info\r');
+    const origin = new URL(preview.url).origin;
+    const foreign = requests.filter((url) => !url.startsWith('data:') && new URL(url).origin !== origin);
+    expect(requests.length).toBeGreaterThan(3); // the page, its scripts, the wasm, the kernel image
+    expect(foreign).toEqual([]);
   });
 });
 
