@@ -40,7 +40,7 @@ struct apg_machine {
     apg_crash crash;
     bool crashed, powered_off;
     bool ram_used; /* RAM may hold data from an earlier power-on */
-    uint64_t pc; /* where the next slice resumes */
+    uint64_t pc;   /* where the next slice resumes */
     uint64_t slice_end;
     pending_stop pending;
     uint64_t fault_address;
