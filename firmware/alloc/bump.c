@@ -41,6 +41,7 @@
 #include "align.h"
 #include "allocator.h"
 #include "heap_abi.h"
+#include "heap_totals.h"
 #include "mem.h"
 
 #define BUMP_GRANULE 16u                                /* headers and spans are multiples */
@@ -281,34 +282,12 @@ static void bump_walk(void *heap, apg_walk_fn fn, void *ctx)
     }
 }
 
-static bool add_to_stats(const apg_block *block, void *ctx)
-{
-    apg_stats *out = ctx;
-    if (block->status == APG_BLOCK_USED) {
-        out->used_bytes += block->span;
-        out->requested_bytes += block->requested;
-        out->used_blocks++;
-    } else {
-        out->free_bytes += block->span;
-        out->free_blocks++;
-    }
-    return true;
-}
-
 static void bump_stats(void *heap, apg_stats *out)
 {
     const struct apg_bump_state *state = bump_state(heap);
-    apg_memset(out, 0, sizeof *out);
-    out->region_size = (size_t)state->region_size;
-    bump_walk(heap, add_to_stats, out);
-    out->overhead_bytes = out->region_size - out->used_bytes - out->free_bytes;
+    apg_totals_by_walking(heap, bump_walk, (size_t)state->region_size, out);
+    /* dead blocks come back only on rewind: only the tail can be handed out */
     out->largest_free = tail_capacity(state);
-}
-
-static apg_check_result problem(const char *what, uintptr_t where)
-{
-    apg_check_result result = {.ok = false, .problem = what, .where = where};
-    return result;
 }
 
 static apg_check_result bump_check(void *heap)
@@ -316,44 +295,44 @@ static apg_check_result bump_check(void *heap)
     const struct apg_bump_state *state = bump_state(heap);
     uintptr_t self = (uintptr_t)state;
     if (state->magic != APG_BUMP_MAGIC)
-        return problem("bad magic in bump state", self);
+        return apg_check_failed("bad magic in bump state", self);
     if (state->start != first_header(state))
-        return problem("start is not right after the state", self);
+        return apg_check_failed("start is not right after the state", self);
     if (state->start > state->next || state->next > state->end)
-        return problem("bump pointer outside [start, end]", (uintptr_t)state->next);
+        return apg_check_failed("bump pointer outside [start, end]", (uintptr_t)state->next);
     if (state->next % BUMP_GRANULE != 0 || state->end % BUMP_GRANULE != 0)
-        return problem("next or end not 16-byte aligned", self);
+        return apg_check_failed("next or end not 16-byte aligned", self);
     if (state->end - self > state->region_size)
-        return problem("end beyond the region", (uintptr_t)state->end);
+        return apg_check_failed("end beyond the region", (uintptr_t)state->end);
     if (state->live_blocks == 0 && state->next != state->start)
-        return problem("no live block but the arena did not rewind", (uintptr_t)state->next);
+        return apg_check_failed("no live block but the arena did not rewind",
+                                (uintptr_t)state->next);
     if (state->total_allocations < state->live_blocks)
-        return problem("more live blocks than allocations", self);
+        return apg_check_failed("more live blocks than allocations", self);
 
     uint64_t live = 0;
     uintptr_t header = (uintptr_t)state->start;
     while (header < state->next) {
         const struct apg_bump_block *block = block_at(header);
         if (block->span < BUMP_MIN_SPAN || block->span % BUMP_GRANULE != 0)
-            return problem("block span not a multiple of 16 of at least 32", header);
+            return apg_check_failed("block span not a multiple of 16 of at least 32", header);
         if (block->span > state->next - header)
-            return problem("block runs past the bump pointer", header);
+            return apg_check_failed("block runs past the bump pointer", header);
         if (block->payload_offset < BUMP_HEADER_SIZE || block->payload_offset % BUMP_GRANULE != 0 ||
             block->payload_offset > BUMP_MAX_PAYLOAD_OFFSET || block->payload_offset >= block->span)
-            return problem("bad payload offset", header);
+            return apg_check_failed("bad payload offset", header);
         if ((block->flags & ~APG_BUMP_LIVE) != 0)
-            return problem("unknown block flags", header);
+            return apg_check_failed("unknown block flags", header);
         if (block->flags & APG_BUMP_LIVE) {
             if (block->requested == 0 || block->requested > block->span - block->payload_offset)
-                return problem("requested size does not fit the block", header);
+                return apg_check_failed("requested size does not fit the block", header);
             live++;
         }
         header += block->span;
     }
     if (live != state->live_blocks)
-        return problem("live block count does not match the headers", self);
-    apg_check_result ok = {.ok = true, .problem = NULL, .where = 0};
-    return ok;
+        return apg_check_failed("live block count does not match the headers", self);
+    return apg_check_passed();
 }
 
 void apg_bump_reset(void *heap)

@@ -28,6 +28,7 @@
 #include "align.h"
 #include "allocator.h"
 #include "heap_abi.h"
+#include "heap_totals.h"
 #include "mem.h"
 
 #include <stdbool.h>
@@ -403,43 +404,13 @@ static void ff_walk(void *heap, apg_walk_fn fn, void *ctx)
 static void ff_stats(void *heap, apg_stats *out)
 {
     const ff_state *s = heap;
-    size_t used_bytes = 0, requested_bytes = 0, free_bytes = 0, largest = 0;
-    size_t used_blocks = 0, free_blocks = 0;
-    for (uintptr_t block = s->heap_start; block < s->heap_end;) {
-        size_t size = size_of(block);
-        if (!size_is_sane(s, block, size))
-            break;
-        if (is_used(block)) {
-            used_blocks++;
-            used_bytes += size;
-            requested_bytes += block_at(block)->requested;
-        } else {
-            free_blocks++;
-            free_bytes += size;
-            if (size > largest)
-                largest = size;
-        }
-        block += size;
-    }
-    out->region_size = (size_t)s->region_size;
-    out->used_bytes = used_bytes;
-    out->requested_bytes = requested_bytes;
-    out->free_bytes = free_bytes;
-    out->overhead_bytes = out->region_size - used_bytes - free_bytes;
+    size_t largest = apg_totals_by_walking(heap, ff_walk, (size_t)s->region_size, out);
     /* A request of exactly the usable bytes of the largest free block fits it
      * with nothing to spare; one byte more needs 16 more. */
     out->largest_free = largest != 0 ? largest - HEADER_SIZE : 0;
-    out->used_blocks = used_blocks;
-    out->free_blocks = free_blocks;
 }
 
 /* ---- check -------------------------------------------------------------- */
-
-static apg_check_result problem(const char *what, uintptr_t where)
-{
-    apg_check_result r = {false, what, where};
-    return r;
-}
 
 /* Walks the blocks once, checking each header against its neighbours, and
  * follows the free list in step: both are sorted by address, so the k-th free
@@ -451,12 +422,12 @@ static apg_check_result ff_check(void *heap)
     const ff_state *s = heap;
     uintptr_t state = (uintptr_t)s;
     if (s->magic != APG_FF_MAGIC)
-        return problem("first-fit: bad state magic", state);
+        return apg_check_failed("first-fit: bad state magic", state);
     if (s->heap_start % GRANULE != 0 || s->heap_end % GRANULE != 0 ||
         s->heap_start < state + sizeof(ff_state) || s->heap_end < s->heap_start ||
         s->heap_end - s->heap_start < MIN_BLOCK || s->region_size > MAX_REGION ||
         s->heap_end - state > s->region_size)
-        return problem("first-fit: heap bounds in the state are inconsistent", state);
+        return apg_check_failed("first-fit: heap bounds in the state are inconsistent", state);
 
     size_t prev_size = 0;
     bool prev_free = false;
@@ -466,32 +437,36 @@ static apg_check_result ff_check(void *heap)
         const ff_block *b = block_at(block);
         size_t size = size_of(block);
         if ((b->size_flags & ~(APG_FF_SIZE_MASK | APG_FF_USED)) != 0)
-            return problem("first-fit: unknown flag bits in a block header", block);
+            return apg_check_failed("first-fit: unknown flag bits in a block header", block);
         if (size < MIN_BLOCK)
-            return problem("first-fit: block smaller than the 32-byte minimum", block);
+            return apg_check_failed("first-fit: block smaller than the 32-byte minimum", block);
         if (size > s->heap_end - block)
-            return problem("first-fit: block runs past the heap end", block);
+            return apg_check_failed("first-fit: block runs past the heap end", block);
         if (b->prev_size != prev_size)
-            return problem("first-fit: prev_size does not match the previous block", block);
+            return apg_check_failed("first-fit: prev_size does not match the previous block",
+                                    block);
 
         if (is_used(block)) {
             if (b->requested == 0 || b->requested > size - HEADER_SIZE)
-                return problem("first-fit: used block's requested size does not fit it", block);
+                return apg_check_failed("first-fit: used block's requested size does not fit it",
+                                        block);
             prev_free = false;
         } else {
             if (b->requested != 0)
-                return problem("first-fit: free block has a requested size", block);
+                return apg_check_failed("first-fit: free block has a requested size", block);
             if (prev_free)
-                return problem("first-fit: two adjacent free blocks (missed coalesce)", block);
+                return apg_check_failed("first-fit: two adjacent free blocks (missed coalesce)",
+                                        block);
             if (list_expected == 0 || list_expected > block)
-                return problem("first-fit: free block missing from the free list", block);
+                return apg_check_failed("first-fit: free block missing from the free list", block);
             if (list_expected < block)
-                return problem("first-fit: free list entry is not a free block", list_expected);
+                return apg_check_failed("first-fit: free list entry is not a free block",
+                                        list_expected);
             const ff_links *links = links_of(block);
             if (links->prev != list_prev)
-                return problem("first-fit: free list prev link broken", block);
+                return apg_check_failed("first-fit: free list prev link broken", block);
             if (links->next != 0 && links->next <= block)
-                return problem("first-fit: free list not in address order", block);
+                return apg_check_failed("first-fit: free list not in address order", block);
             list_prev = block;
             list_expected = links->next;
             prev_free = true;
@@ -500,9 +475,8 @@ static apg_check_result ff_check(void *heap)
         block += size;
     }
     if (list_expected != 0)
-        return problem("first-fit: free list entry is not a free block", list_expected);
-    apg_check_result ok = {true, NULL, 0};
-    return ok;
+        return apg_check_failed("first-fit: free list entry is not a free block", list_expected);
+    return apg_check_passed();
 }
 
 const apg_allocator apg_first_fit = {

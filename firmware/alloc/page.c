@@ -35,6 +35,7 @@
 #include "align.h"
 #include "allocator.h"
 #include "heap_abi.h"
+#include "heap_totals.h"
 #include "mem.h"
 
 #define PAGE_ENTRY_SIZE sizeof(uint32_t)
@@ -299,35 +300,11 @@ static void page_walk(void *heap, apg_walk_fn fn, void *ctx)
     }
 }
 
-static bool add_to_stats(const apg_block *block, void *ctx)
-{
-    apg_stats *out = ctx;
-    if (block->status == APG_BLOCK_USED) {
-        out->used_bytes += block->span;
-        out->requested_bytes += block->requested;
-        out->used_blocks++;
-    } else {
-        out->free_bytes += block->span;
-        out->free_blocks++;
-        if (block->span > out->largest_free)
-            out->largest_free = block->span;
-    }
-    return true;
-}
-
 static void page_stats(void *heap, apg_stats *out)
 {
     const struct apg_page_state *state = page_state(heap);
-    apg_memset(out, 0, sizeof *out);
-    out->region_size = (size_t)state->region_size;
-    page_walk(heap, add_to_stats, out);
-    out->overhead_bytes = out->region_size - out->used_bytes - out->free_bytes;
-}
-
-static apg_check_result problem(const char *what, uintptr_t where)
-{
-    apg_check_result result = {.ok = false, .problem = what, .where = where};
-    return result;
+    /* free blocks are maximal free runs: the longest one is the largest request */
+    out->largest_free = apg_totals_by_walking(heap, page_walk, (size_t)state->region_size, out);
 }
 
 static apg_check_result page_check(void *heap)
@@ -335,21 +312,21 @@ static apg_check_result page_check(void *heap)
     const struct apg_page_state *state = page_state(heap);
     uintptr_t self = (uintptr_t)state;
     if (state->magic != APG_PAGE_MAGIC)
-        return problem("bad magic in page state", self);
+        return apg_check_failed("bad magic in page state", self);
     if (state->page_size != APG_PAGE_SIZE)
-        return problem("page size is not 4096", self);
+        return apg_check_failed("page size is not 4096", self);
     if (state->page_map != self + sizeof *state)
-        return problem("page map is not right after the state", self);
+        return apg_check_failed("page map is not right after the state", self);
     if (state->page_count == 0 || state->page_count > PAGE_MAX_PAGES)
-        return problem("page count out of range", self);
+        return apg_check_failed("page count out of range", self);
     if (state->pages_start % APG_PAGE_SIZE != 0 ||
         state->pages_start < state->page_map + state->page_count * PAGE_ENTRY_SIZE)
-        return problem("pages overlap the map or are not page aligned",
-                       (uintptr_t)state->pages_start);
+        return apg_check_failed("pages overlap the map or are not page aligned",
+                                (uintptr_t)state->pages_start);
     /* the region may start up to 15 bytes before the state, never after it */
     if (state->pages_start - self > state->region_size ||
         state->page_count * APG_PAGE_SIZE > state->region_size - (state->pages_start - self))
-        return problem("pages run past the region", (uintptr_t)state->pages_start);
+        return apg_check_failed("pages run past the region", (uintptr_t)state->pages_start);
 
     const uint32_t *map = page_map(state);
     size_t used = 0;
@@ -359,31 +336,32 @@ static apg_check_result page_check(void *heap)
         uintptr_t where = page_address(state, i);
         if (entry_kind(entry) == APG_PAGE_FREE) {
             if (entry != APG_PAGE_FREE)
-                return problem("free page entry has stray bits", where);
+                return apg_check_failed("free page entry has stray bits", where);
             i++;
             continue;
         }
         if (entry_kind(entry) == APG_PAGE_TAIL)
-            return problem("tail page without a head (or a run longer than its request)", where);
+            return apg_check_failed("tail page without a head (or a run longer than its request)",
+                                    where);
         if (entry_kind(entry) != APG_PAGE_HEAD)
-            return problem("invalid page state", where);
+            return apg_check_failed("invalid page state", where);
         size_t requested = entry_requested(entry);
         if (requested == 0)
-            return problem("allocated run records 0 requested bytes", where);
+            return apg_check_failed("allocated run records 0 requested bytes", where);
         size_t pages = pages_for(requested);
         if (pages > state->page_count - i)
-            return problem("run for the requested size passes the last page", where);
+            return apg_check_failed("run for the requested size passes the last page", where);
         for (size_t k = i + 1; k < i + pages; k++) {
             if (map[k] != APG_PAGE_TAIL)
-                return problem("run shorter than its requested size", page_address(state, k));
+                return apg_check_failed("run shorter than its requested size",
+                                        page_address(state, k));
         }
         used += pages;
         i += pages;
     }
     if (used != state->used_pages)
-        return problem("used page count does not match the map", self);
-    apg_check_result ok = {.ok = true, .problem = NULL, .where = 0};
-    return ok;
+        return apg_check_failed("used page count does not match the map", self);
+    return apg_check_passed();
 }
 
 const apg_allocator apg_page = {

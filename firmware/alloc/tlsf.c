@@ -35,6 +35,7 @@
 #include "align.h"
 #include "allocator.h"
 #include "heap_abi.h"
+#include "heap_totals.h"
 #include "mem.h"
 
 #include <stdbool.h>
@@ -574,39 +575,11 @@ static size_t largest_request(const tlsf_state *s)
 static void tlsf_stats(void *heap, apg_stats *out)
 {
     const tlsf_state *s = heap;
-    size_t used_bytes = 0, requested_bytes = 0, free_bytes = 0;
-    size_t used_blocks = 0, free_blocks = 0;
-    for (uintptr_t block = s->heap_start; block < s->heap_end;) {
-        size_t size = size_of(block);
-        if (!size_is_sane(s, block, size))
-            break;
-        if (is_free(block)) {
-            free_blocks++;
-            free_bytes += size;
-        } else {
-            used_blocks++;
-            used_bytes += size;
-            requested_bytes += block_at(block)->requested;
-        }
-        block += size;
-    }
-    out->region_size = (size_t)s->region_size;
-    out->used_bytes = used_bytes;
-    out->requested_bytes = requested_bytes;
-    out->free_bytes = free_bytes;
-    out->overhead_bytes = out->region_size - used_bytes - free_bytes;
+    apg_totals_by_walking(heap, tlsf_walk, (size_t)s->region_size, out);
     out->largest_free = largest_request(s);
-    out->used_blocks = used_blocks;
-    out->free_blocks = free_blocks;
 }
 
 /* ---- check -------------------------------------------------------------- */
-
-static apg_check_result problem(const char *what, uintptr_t where)
-{
-    apg_check_result r = {false, what, where};
-    return r;
-}
 
 /* Order-independent fingerprint of a set of block addresses: the physical walk
  * and the lists must produce the same one. */
@@ -619,7 +592,7 @@ static uint64_t fingerprint(uintptr_t block)
 
 /* A list entry passed the range checks: does it look like a real free block
  * of class c, tied into its physical neighbours? */
-static const char *list_entry_problem(const tlsf_state *s, uintptr_t block, size_class c)
+static const char *list_entry_apg_check_failed(const tlsf_state *s, uintptr_t block, size_class c)
 {
     const tlsf_block *b = block_at(block);
     size_t size = size_of(block);
@@ -651,12 +624,12 @@ static apg_check_result tlsf_check(void *heap)
     const tlsf_state *s = heap;
     uintptr_t state = (uintptr_t)s;
     if (s->magic != APG_TLSF_MAGIC)
-        return problem("tlsf: bad state magic", state);
+        return apg_check_failed("tlsf: bad state magic", state);
     if (s->heap_start % GRANULE != 0 || s->heap_end % GRANULE != 0 ||
         s->heap_start < state + sizeof(tlsf_state) || s->heap_end < s->heap_start ||
         s->heap_end - s->heap_start < MIN_BLOCK || s->region_size > MAX_REGION ||
         s->heap_end - state > s->region_size)
-        return problem("tlsf: heap bounds in the state are inconsistent", state);
+        return apg_check_failed("tlsf: heap bounds in the state are inconsistent", state);
 
     /* Physical walk. */
     uintptr_t prev = 0;
@@ -667,24 +640,24 @@ static apg_check_result tlsf_check(void *heap)
         const tlsf_block *b = block_at(block);
         size_t size = size_of(block);
         if ((b->size_flags & ~(APG_TLSF_SIZE_MASK | FLAG_BITS)) != 0)
-            return problem("tlsf: unknown flag bits in a block header", block);
+            return apg_check_failed("tlsf: unknown flag bits in a block header", block);
         if (size < MIN_BLOCK)
-            return problem("tlsf: block smaller than the 32-byte minimum", block);
+            return apg_check_failed("tlsf: block smaller than the 32-byte minimum", block);
         if (size > s->heap_end - block)
-            return problem("tlsf: block runs past the heap end", block);
+            return apg_check_failed("tlsf: block runs past the heap end", block);
         if (b->prev_phys != prev)
-            return problem("tlsf: prev_phys does not point at the previous block", block);
+            return apg_check_failed("tlsf: prev_phys does not point at the previous block", block);
         if (((b->size_flags & APG_TLSF_PREV_FREE) != 0) != prev_free)
-            return problem("tlsf: PREV_FREE does not match the previous block", block);
+            return apg_check_failed("tlsf: PREV_FREE does not match the previous block", block);
         if (is_free(block)) {
             if (b->requested != 0)
-                return problem("tlsf: free block has a requested size", block);
+                return apg_check_failed("tlsf: free block has a requested size", block);
             if (prev_free)
-                return problem("tlsf: two adjacent free blocks (missed coalesce)", block);
+                return apg_check_failed("tlsf: two adjacent free blocks (missed coalesce)", block);
             free_blocks++;
             free_print += fingerprint(block);
         } else if (b->requested == 0 || b->requested > size - HEADER_SIZE) {
-            return problem("tlsf: used block's requested size does not fit it", block);
+            return apg_check_failed("tlsf: used block's requested size does not fit it", block);
         }
         prev = block;
         prev_free = is_free(block);
@@ -693,13 +666,14 @@ static apg_check_result tlsf_check(void *heap)
 
     /* Bitmaps against list heads. */
     if ((s->fl_bitmap >> APG_TLSF_FL_COUNT) != 0)
-        return problem("tlsf: fl_bitmap has bits beyond the last level", state);
+        return apg_check_failed("tlsf: fl_bitmap has bits beyond the last level", state);
     for (unsigned fl = 0; fl < APG_TLSF_FL_COUNT; fl++) {
         if (((s->fl_bitmap >> fl) & 1u) != (s->sl_bitmap[fl] != 0))
-            return problem("tlsf: fl_bitmap bit does not match its sl_bitmap", state);
+            return apg_check_failed("tlsf: fl_bitmap bit does not match its sl_bitmap", state);
         for (unsigned sl = 0; sl < APG_TLSF_SL_COUNT; sl++) {
             if (((s->sl_bitmap[fl] >> sl) & 1u) != (s->heads[fl][sl] != 0))
-                return problem("tlsf: sl_bitmap bit does not match its list", s->heads[fl][sl]);
+                return apg_check_failed("tlsf: sl_bitmap bit does not match its list",
+                                        s->heads[fl][sl]);
         }
     }
 
@@ -712,23 +686,23 @@ static apg_check_result tlsf_check(void *heap)
             uintptr_t list_prev = 0;
             for (uintptr_t block = s->heads[fl][sl]; block != 0; block = links_of(block)->next) {
                 if (block < s->heap_start || block >= s->heap_end || block % GRANULE != 0)
-                    return problem("tlsf: free list link points outside the heap", block);
+                    return apg_check_failed("tlsf: free list link points outside the heap", block);
                 if (++listed > free_blocks)
-                    return problem("tlsf: more blocks in the lists than free (cycle?)", block);
-                const char *why = list_entry_problem(s, block, c);
+                    return apg_check_failed("tlsf: more blocks in the lists than free (cycle?)",
+                                            block);
+                const char *why = list_entry_apg_check_failed(s, block, c);
                 if (why != NULL)
-                    return problem(why, block);
+                    return apg_check_failed(why, block);
                 if (links_of(block)->prev != list_prev)
-                    return problem("tlsf: free list prev link broken", block);
+                    return apg_check_failed("tlsf: free list prev link broken", block);
                 list_print += fingerprint(block);
                 list_prev = block;
             }
         }
     }
     if (listed != free_blocks || list_print != free_print)
-        return problem("tlsf: a free block is missing from the lists", state);
-    apg_check_result ok = {true, NULL, 0};
-    return ok;
+        return apg_check_failed("tlsf: a free block is missing from the lists", state);
+    return apg_check_passed();
 }
 
 const apg_allocator apg_tlsf = {
