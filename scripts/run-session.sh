@@ -10,8 +10,10 @@ case "$host" in
 qemu)
     # -nographic puts UART0 on stdio; the PL011 FIFO applies back-pressure,
     # so the whole script can be fed at once. halt exits QEMU via PSCI.
+    # -icount shift=7: guest time from the instruction count, 128 ns per
+    # instruction, as in emu-glue (sleep=off: idle time is skipped, not slept).
     exec timeout 300 qemu-system-aarch64 -M virt -cpu cortex-a53 -m 128M -nographic \
-        -kernel "$kernel" <"$session"
+        -icount shift=7,align=off,sleep=off -kernel "$kernel" <"$session"
     ;;
 native)
     exec timeout 300 build/allocplay --script "$session" "$kernel"

@@ -2,8 +2,11 @@
 /*
  * virt-lite: the part of QEMU's `virt` machine the Allocator Playground kernel
  * needs, on top of Unicorn. 128 MiB of RAM at 0x40000000, a PL011 UART at
- * 0x09000000, PSCI through HVC, a Cortex-A53 entered at EL1 exactly as QEMU
- * enters a raw image. The same code runs natively and compiled to WebAssembly.
+ * 0x09000000, a GICv2 at 0x08000000 with the generic timer's interrupts,
+ * PSCI through HVC, a Cortex-A53 entered at EL1 exactly as QEMU enters a raw
+ * image. Guest time is the instruction count (128 ns per instruction, as
+ * QEMU's -icount shift=7). The same code runs natively and compiled to
+ * WebAssembly.
  *
  * Time and output are driven by the host: apg_machine_run() executes a bounded
  * slice and says why it stopped; the host then drains UART output with

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Test guest: reads a device register virt-lite does not model (the GIC). */
+/* Test guest: reads a device register virt-lite does not model (the PL031 RTC). */
     .section .text.boot, "ax"
     .globl _start
 _start:
-    ldr     x1, =0x08000000
+    ldr     x1, =0x09010000
     ldr     w0, [x1]
     b       .

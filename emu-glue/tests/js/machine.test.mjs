@@ -104,9 +104,9 @@ test('a crash is reported with kind, PC and fault address; reset recovers', asyn
     assert.equal(machine.runUntilIdle(), 'crashed');
     const crash = machine.crash();
     assert.equal(crash.kind, 'unmapped read');
-    assert.equal(crash.address, 0x08000000n);
+    assert.equal(crash.address, 0x09010000n);
     assert.equal(crash.pc, 0x40080004n);
-    assert.match(crash.message, /unmapped read at 0x8000000/);
+    assert.match(crash.message, /unmapped read at 0x9010000/);
     assert.equal(events.at(-1).type, 'crashed');
     assert.equal(machine.run(), 'crashed', 'stays crashed');
     machine.reset();

@@ -2,6 +2,7 @@
 #   fuzz_allocator  every allocator under an operation stream, model-checked
 #   fuzz_parse      the shell's line splitter and number parsers vs references
 #   fuzz_uart       emu-glue's PL011 model under random register accesses
+#   fuzz_gic        emu-glue's GICv2 model under random register accesses and inputs
 # `make fuzz FUZZ_SECONDS=N` runs each for N seconds, growing a corpus in
 # build/fuzz/corpus/; `make fuzz-smoke` (part of `make test`) replays the seed
 # corpora and then runs a fixed number of inputs from a fixed seed.
@@ -10,7 +11,7 @@ FUZZ_CC ?= clang
 FUZZ_BUILD := $(BUILD)/fuzz
 FUZZ_CFLAGS := -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-Wall -Wextra -Werror $(FW_INCLUDES) -Ifirmware/tests/host -Iemu-glue/src -D_DEFAULT_SOURCE
-FUZZ_TARGETS := fuzz_allocator fuzz_parse fuzz_uart
+FUZZ_TARGETS := fuzz_allocator fuzz_parse fuzz_uart fuzz_gic
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_RUNS ?= 20000
 # the allocator target checks a whole heap after every step: fewer, bigger runs
@@ -21,6 +22,7 @@ $(FUZZ_BUILD)/fuzz_allocator: firmware/tests/fuzz/fuzz_allocator.c firmware/test
 $(FUZZ_BUILD)/fuzz_parse: firmware/tests/fuzz/fuzz_parse.c firmware/lib/parse.c firmware/lib/parse.h
 $(FUZZ_BUILD)/fuzz_uart: emu-glue/tests/fuzz/fuzz_uart.c emu-glue/src/pl011.c emu-glue/src/byte_queue.c \
 		$(wildcard emu-glue/src/*.h)
+$(FUZZ_BUILD)/fuzz_gic: emu-glue/tests/fuzz/fuzz_gic.c emu-glue/src/gicv2.c $(wildcard emu-glue/src/*.h)
 
 $(addprefix $(FUZZ_BUILD)/,$(FUZZ_TARGETS)): | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
