@@ -6,7 +6,7 @@ FW_CC := $(FW_CROSS)gcc
 FW_OBJCOPY := $(FW_CROSS)objcopy
 FW_BUILD := $(BUILD)/firmware
 
-FW_INCLUDES := -Ifirmware/include -Ifirmware/alloc -Ifirmware/lib -Ifirmware/kernel
+FW_INCLUDES := -Ifirmware/include -Ifirmware/alloc -Ifirmware/lib -Ifirmware/kernel -Ifirmware/user
 FW_WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
 # -mstrict-align: with the MMU off all memory is Device memory, where unaligned
 # accesses fault. -mgeneral-regs-only keeps FP/SIMD registers out of kernel code
@@ -23,9 +23,13 @@ FW_ALLOC_SRC := $(wildcard firmware/alloc/*.c)
 FW_LIB_SRC := $(wildcard firmware/lib/*.c)
 FW_KERNEL_SRC := $(wildcard firmware/kernel/*.c)
 FW_ASM_SRC := $(wildcard firmware/boot/*.S)
-FW_HEADERS := $(wildcard firmware/include/*.h firmware/alloc/*.h firmware/lib/*.h firmware/kernel/*.h)
+FW_USER_SRC := $(wildcard firmware/user/*.c)
+FW_HEADERS := $(wildcard firmware/include/*.h firmware/alloc/*.h firmware/lib/*.h firmware/kernel/*.h \
+	firmware/user/*.h)
 
-FW_OBJ := $(patsubst firmware/%,$(FW_BUILD)/%.o,$(FW_ASM_SRC) $(FW_KERNEL_SRC) $(FW_ALLOC_SRC) $(FW_LIB_SRC))
+FW_USER_OBJ := $(patsubst firmware/%,$(FW_BUILD)/%.o,$(FW_USER_SRC))
+FW_OBJ := $(patsubst firmware/%,$(FW_BUILD)/%.o,$(FW_ASM_SRC) $(FW_KERNEL_SRC) $(FW_ALLOC_SRC) $(FW_LIB_SRC)) \
+	$(FW_BUILD)/userspace.o
 
 $(FW_BUILD)/%.c.o: firmware/%.c $(FW_HEADERS)
 	@mkdir -p $(dir $@)
@@ -34,6 +38,15 @@ $(FW_BUILD)/%.c.o: firmware/%.c $(FW_HEADERS)
 $(FW_BUILD)/%.S.o: firmware/%.S $(FW_HEADERS)
 	@mkdir -p $(dir $@)
 	$(call quiet,AS,$<)$(FW_CC) $(FW_ASFLAGS) -c $< -o $@
+
+# The user programs as one object, so the linker script can place them on
+# EL0 pages. They may not call into the kernel (EL0 cannot execute kernel
+# pages): every symbol they use must be defined among themselves.
+$(FW_BUILD)/userspace.o: $(FW_USER_OBJ)
+	$(call quiet,LD,$@)$(FW_CROSS)ld -r -o $@ $^ && \
+	undefined=$$($(FW_CROSS)nm -u $@) && \
+	if [ -n "$$undefined" ]; then echo "user programs use kernel symbols: $$undefined" >&2; \
+		rm -f $@; exit 1; fi
 
 $(BUILD)/kernel8.elf: $(FW_OBJ) firmware/boot/linker.ld
 	$(call quiet,LD,$@)$(FW_CC) $(FW_CFLAGS) $(FW_LDFLAGS) $(FW_OBJ) -o $@
@@ -59,6 +72,12 @@ HOST_TEST_HEADERS := $(FW_HEADERS) $(wildcard firmware/tests/host/*.h)
 $(HOST_BUILD)/%: firmware/tests/host/%.c $(HOST_ALLOC_SRC) $(HOST_TEST_HEADERS)
 	@mkdir -p $(dir $@)
 	$(call quiet,HOSTCC,$@)$(HOST_CC) $(HOST_CFLAGS) $(HOST_SANITIZE) $< $(HOST_ALLOC_SRC) -o $@
+
+# The system-call argument checks run against stand-ins for the kernel.
+$(HOST_BUILD)/test_syscall: firmware/tests/host/test_syscall.c firmware/kernel/syscall.c \
+		$(HOST_ALLOC_SRC) $(HOST_TEST_HEADERS)
+	@mkdir -p $(dir $@)
+	$(call quiet,HOSTCC,$@)$(HOST_CC) $(HOST_CFLAGS) $(HOST_SANITIZE) $(filter %.c,$^) -o $@
 
 $(HOST_BUILD)/model_test: firmware/tests/host/model_test.c firmware/tests/host/model.c \
 		$(HOST_ALLOC_SRC) $(HOST_TEST_HEADERS)

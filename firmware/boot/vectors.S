@@ -5,7 +5,7 @@
  * calls apg_handle_exception(frame, vector). The handler either returns (the
  * frame is restored and we eret) or resumes the shell at its recovery point.
  */
-#define FRAME_SIZE (36 * 8)
+#define FRAME_SIZE (38 * 8) /* apg_trap_frame */
 
     .macro  vector_entry index
     .balign 0x80
@@ -64,14 +64,19 @@ save_and_handle:
     mrs     x2, esr_el1
     mrs     x3, far_el1
     stp     x2, x3, [sp, #272]
+    mrs     x2, sp_el0
+    str     x2, [sp, #288]
 
     mov     x0, sp
     bl      apg_handle_exception
 
-    /* returned: restore and retry/continue at (possibly updated) ELR */
+    /* returned: restore and retry/continue at (possibly updated) ELR; a
+     * signal or sigreturn may have changed the user's registers and stack */
     ldp     x2, x3, [sp, #256]
     msr     elr_el1, x2
     msr     spsr_el1, x3
+    ldr     x2, [sp, #288]
+    msr     sp_el0, x2
     ldp     x0, x1, [sp, #0]
     ldp     x2, x3, [sp, #16]
     ldp     x4, x5, [sp, #32]

@@ -17,7 +17,7 @@
 #include <stdint.h>
 #endif
 
-#define APG_ABI_VERSION 1u
+#define APG_ABI_VERSION 2u
 
 /* ---------------------------------------------------------------------------
  * Image header: at a fixed offset from the load address (0x40080000), right
@@ -68,6 +68,49 @@ struct apg_heap_descriptor {
     uint64_t arena_end;
     uint64_t arena_state; /* struct apg_bump_state of the kernel arena */
     uint64_t commands;    /* shell commands executed since boot */
+    uint64_t event_log;   /* address of struct apg_event_log (version 2) */
+    uint32_t user_pid;    /* pid of the running user program, 0 when none */
+    uint32_t reserved;
+    uint64_t user_program; /* address of its name (NUL-terminated), 0 when none */
+};
+#endif
+
+/* ---------------------------------------------------------------------------
+ * Event log (version 2): what user programs asked of the kernel and what
+ * interrupted them, newest last. A ring of APG_EVENT_LOG_CAPACITY slots: event
+ * number n (counting from 0 since boot) is in slots[n % capacity]; `written`
+ * is the number of events ever logged. Written only by the kernel at EL1.
+ */
+#define APG_EVENT_LOG_MAGIC 0x56455041u /* "APEV" */
+#define APG_EVENT_LOG_CAPACITY 64u
+
+#ifndef __ASSEMBLY__
+enum apg_event_kind {
+    APG_EVENT_START = 1,   /* number = pid; args[0] = entry point */
+    APG_EVENT_SYSCALL = 2, /* number = syscall number; args = x0..x2; result = x0 on return */
+    APG_EVENT_IRQ = 3,     /* number = interrupt id (27: virtual timer) */
+    APG_EVENT_SIGNAL = 4,  /* number = signal; args[0] = handler */
+    APG_EVENT_FAULT = 5,   /* number = exception class; args[0] = ELR, args[1] = FAR */
+    APG_EVENT_EXIT = 6,    /* number = pid; result = exit code (or -1 when killed) */
+};
+#endif
+
+#ifndef __ASSEMBLY__
+struct apg_event {
+    uint64_t sequence; /* event number since boot */
+    uint32_t kind;     /* enum apg_event_kind */
+    uint32_t number;
+    uint64_t args[3];
+    int64_t result;
+};
+#endif
+
+#ifndef __ASSEMBLY__
+struct apg_event_log {
+    uint32_t magic;    /* APG_EVENT_LOG_MAGIC */
+    uint32_t capacity; /* APG_EVENT_LOG_CAPACITY */
+    uint64_t written;  /* events logged since boot */
+    struct apg_event slots[APG_EVENT_LOG_CAPACITY];
 };
 #endif
 

@@ -21,5 +21,7 @@ void cmd_reboot(const apg_words *w);
 void cmd_halt(const apg_words *w);
 void cmd_fault(const apg_words *w);
 void cmd_corrupt(const apg_words *w);
+void cmd_programs(const apg_words *w);
+void cmd_run(const apg_words *w);
 
 #endif

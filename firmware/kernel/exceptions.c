@@ -10,6 +10,7 @@
 
 #include "console.h"
 #include "heap.h"
+#include "process.h"
 #include "psci.h"
 
 #include <stdbool.h>
@@ -84,9 +85,27 @@ static void report(const apg_trap_frame *f, uint64_t vector)
         kprintf("    FAR 0x%016llx (the address that faulted)\n", (unsigned long long)f->far);
 }
 
+/* vector numbers: 4 * origin + kind; origin 1 = current EL with SP_ELx,
+ * 2 = lower EL in AArch64; kind 0 = synchronous, 1 = IRQ */
+#define VECTOR_EL1_IRQ 5
+#define VECTOR_EL0_SYNC 8
+#define VECTOR_EL0_IRQ 9
+#define EC_SVC64 0x15u
+
 void apg_handle_exception(apg_trap_frame *frame, uint64_t vector)
 {
     uint32_t ec = (uint32_t)(frame->esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
+    if (vector == VECTOR_EL0_SYNC && process_running()) {
+        if (ec == EC_SVC64)
+            process_syscall(frame);
+        else
+            process_fault(frame); /* does not return */
+        return;
+    }
+    if ((vector == VECTOR_EL0_IRQ || vector == VECTOR_EL1_IRQ) && process_running()) {
+        process_interrupt(frame);
+        return;
+    }
     report(frame, vector);
     if (vector % 4 == 0 && ec == EC_BRK) {
         /* ELR points at the BRK itself: step over it */
@@ -99,6 +118,7 @@ void apg_handle_exception(apg_trap_frame *frame, uint64_t vector)
         recovery = NULL;
         if (heap_recover_after_fault())
             kprintf("*** the fault interrupted a heap operation: run 'check'\n");
+        process_abandon();
         kprintf("*** command abandoned; back to the shell\n");
         apg_resume_context(ctx, 1);
     }

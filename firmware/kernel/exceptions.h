@@ -13,6 +13,8 @@ typedef struct {
     uint64_t spsr;
     uint64_t esr;
     uint64_t far;
+    uint64_t sp_el0;  /* the user stack pointer (restored on return) */
+    uint64_t padding; /* keeps the frame a multiple of 16 bytes */
 } apg_trap_frame;
 
 /* Callee-saved registers and sp, saved by boot/context.S. */

@@ -2,6 +2,8 @@
 #include "heap.h"
 
 #include "bump.h"
+#include "cpu.h"
+#include "events.h"
 #include "heap_abi.h"
 #include "mem.h"
 
@@ -33,6 +35,7 @@ void heap_setup(void)
     d->arena_end = (uint64_t)(uintptr_t)__arena_end;
     arena_heap = apg_bump.init(__arena_start, (size_t)(__arena_end - __arena_start));
     d->arena_state = (uint64_t)(uintptr_t)arena_heap;
+    d->event_log = (uint64_t)events_address();
     heap_use(&apg_first_fit);
     memory_barrier();
     d->magic = APG_DESCRIPTOR_MAGIC; /* last: the panel waits for it */
@@ -86,8 +89,11 @@ void heap_use(const apg_allocator *a)
     heap_end_mutation();
 }
 
+static uint64_t interrupts_before_mutation;
+
 void heap_begin_mutation(void)
 {
+    interrupts_before_mutation = irq_save();
     apg_descriptor.generation++;
     memory_barrier();
 }
@@ -96,14 +102,22 @@ void heap_end_mutation(void)
 {
     memory_barrier();
     apg_descriptor.generation++;
+    irq_restore(interrupts_before_mutation);
 }
 
 bool heap_recover_after_fault(void)
 {
     if ((apg_descriptor.generation & 1u) == 0)
         return false;
-    heap_end_mutation();
+    memory_barrier();
+    apg_descriptor.generation++;
     return true;
+}
+
+void heap_set_user_program(uint32_t pid, const char *name)
+{
+    apg_descriptor.user_pid = pid;
+    apg_descriptor.user_program = (uint64_t)(uintptr_t)name;
 }
 
 void heap_count_command(void)

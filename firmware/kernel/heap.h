@@ -28,6 +28,8 @@ const apg_allocator *heap_find(const char *name);
 /* Re-initialises the region with strategy a (releasing every block). */
 void heap_use(const apg_allocator *a);
 
+/* The lock around every heap change: interrupts are masked from begin to end,
+ * so no interrupt handler can observe a half-updated heap. */
 void heap_begin_mutation(void);
 void heap_end_mutation(void);
 /* After a fault inside a command: leaves the generation even again.
@@ -39,6 +41,9 @@ void heap_count_command(void);
  * set, commands must not let the allocator walk or change the heap. */
 void heap_mark_damaged(void);
 bool heap_is_damaged(void);
+
+/* For the panel: which user program runs (pid 0 and NULL when none). */
+void heap_set_user_program(uint32_t pid, const char *name);
 
 /* The kernel arena (bump allocator) that holds shell history. */
 void *arena_handle(void);

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* kernel_main: bring up the console and the heaps, greet, run the shell. */
 #include "console.h"
+#include "events.h"
 #include "heap.h"
+#include "mmu.h"
+#include "process.h"
 #include "shell.h"
 #include "uart.h"
 
@@ -10,7 +13,10 @@ void kernel_main(void);
 void kernel_main(void)
 {
     uart_init();
+    mmu_enable();
+    events_init();
     heap_setup();
+    process_init();
     kprintf("\nAllocator Playground kernel (AArch64, EL1)\n");
     kprintf("heap: 0x%lx-0x%lx (%zu bytes), allocator: %s\n", (unsigned long)heap_region_start(),
             (unsigned long)heap_region_end(), heap_region_size(), heap_active()->name);

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The EL1 virtual timer of the Arm generic timer (interrupt 27). */
+#ifndef APG_TIMER_H
+#define APG_TIMER_H
+
+#include <stdint.h>
+
+uint64_t timer_frequency(void); /* ticks per second */
+uint64_t timer_now(void);       /* ticks since power-on */
+/* Fires interrupt 27 once the count reaches deadline. */
+void timer_arm(uint64_t deadline);
+void timer_cancel(void);
+
+#endif
