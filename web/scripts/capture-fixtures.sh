@@ -9,7 +9,9 @@
 #          KERNEL    (default build/kernel8.img)
 # Writes web/tests/fixtures/NAME.snap.gz, NAME.check.txt (the last `check`),
 # NAME.info.txt (the last `info`; .gz when large; none for a corrupted heap,
-# where the kernel refuses `info`) and web/tests/fixtures/manifest.json.
+# where the kernel refuses `info`), NAME.run.txt (what the last `run PROGRAM`
+# printed, for sessions that run a user program) and
+# web/tests/fixtures/manifest.json.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 fixtures=web/tests/fixtures
@@ -37,13 +39,13 @@ for name in "${names[@]}"; do
         grep -a '^error:' "$work/$name.out" | head -5 >&2
         exit 1
     fi
-    python3 - "$work/$name.out" "$work/$name.info" "$work/$name.check" <<'PY'
+    python3 - "$work/$name.out" "$work/$name.info" "$work/$name.check" "$work/$name.run" <<'PY'
 import re, sys
 lines = open(sys.argv[1], 'rb').read().split(b'\r\n')
 prompt = re.compile(rb'^[a-z-]+> ')
 
 def output_of(command):
-    """The output of the last `command` in the transcript, or None."""
+    """The output of the last command matching the pattern `command`, or None."""
     starts = [i for i, l in enumerate(lines) if re.match(rb'^[a-z-]+> ' + command + rb'\r?$', l)]
     if not starts:
         return None
@@ -54,7 +56,7 @@ def output_of(command):
         out.append(line)
     return b''.join(l + b'\r\n' for l in out)
 
-for command, target in ((b'info', sys.argv[2]), (b'check', sys.argv[3])):
+for command, target in ((b'info', sys.argv[2]), (b'check', sys.argv[3]), (rb'run [a-z]+', sys.argv[4])):
     text = output_of(command)
     if text is not None:
         open(target, 'wb').write(text)
@@ -62,7 +64,8 @@ PY
     [ -f "$work/$name.check" ] || { echo "FAIL $name: the session must end with check" >&2; exit 1; }
     gzip -9n -c "$work/$name.snap" >"$fixtures/$name.snap.gz"
     cp "$work/$name.check" "$fixtures/$name.check.txt"
-    rm -f "$fixtures/$name.info.txt" "$fixtures/$name.info.txt.gz"
+    rm -f "$fixtures/$name.info.txt" "$fixtures/$name.info.txt.gz" "$fixtures/$name.run.txt"
+    if [ -f "$work/$name.run" ]; then cp "$work/$name.run" "$fixtures/$name.run.txt"; fi
     if [ ! -f "$work/$name.info" ]; then
         : # a corrupted heap: the kernel refuses `info`
     elif [ "$(wc -c <"$work/$name.info")" -gt 65536 ]; then

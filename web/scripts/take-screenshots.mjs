@@ -3,18 +3,24 @@
  * Screenshots of the playground for docs/screenshots/ (and for looking at
  * the design while working on it): the production build in headless
  * Chromium, driven through the test hooks.
- *   usage: node web/scripts/take-screenshots.mjs [OUTPUT_DIR] [--theme light|dark] [--all]
- * Writes playground.png, tlsf.png (the other theme), buddy.png and
- * corrupted.png; --all adds page.png and embed.png.
+ *   usage: node web/scripts/take-screenshots.mjs [OUTPUT_DIR] [--theme light|dark] [--all] [--only NAME,...]
+ * Writes playground.png, tlsf.png (the other theme), buddy.png,
+ * corrupted.png and usermode.png; --all adds page.png and embed.png;
+ * --only usermode (for example) writes just the ones named.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, openPage, startPreview, waitForPrompt } from './harness.mjs';
 
 const args = process.argv.slice(2);
-const out = args.find((a) => !a.startsWith('--')) ?? join(REPO_ROOT, 'docs/screenshots');
-const theme = args.includes('--theme') ? args[args.indexOf('--theme') + 1] : 'light';
+const OPTIONS_WITH_VALUES = ['--theme', '--only'];
+const valueOf = (option) => (args.includes(option) ? args[args.indexOf(option) + 1] : undefined);
+const out = args.find((a, i) => !a.startsWith('--') && !OPTIONS_WITH_VALUES.includes(args[i - 1])) ?? join(REPO_ROOT, 'docs/screenshots');
+const theme = valueOf('--theme') ?? 'light';
 const all = args.includes('--all');
+const only = valueOf('--only') === undefined ? null : new Set(valueOf('--only').split(','));
+/** Whether to take the shot `name` (the --all ones only with --all), or only those named by --only. */
+const wanted = (name, extra = false) => (only !== null ? only.has(name) : !extra || all);
 mkdirSync(out, { recursive: true });
 
 const settle = (page) =>
@@ -32,7 +38,7 @@ async function run(page, commands) {
 
 const preview = await startPreview();
 try {
-  {
+  if (wanted('playground')) {
     const { page, close } = await openPage(`${preview.url}?test=1&theme=${theme}`);
     await waitForPrompt(page);
     await run(page, ['alloc 200', 'alloc 200', 'alloc 64 256', 'alloc 200', 'alloc 1000', 'alloc 200', 'free 0x40400040', 'free 0x40400200', 'alloc 40', 'info']);
@@ -42,7 +48,7 @@ try {
     console.log(`wrote ${join(out, 'playground.png')}`);
     await close();
   }
-  {
+  if (wanted('tlsf')) {
     const { page, close } = await openPage(`${preview.url}?test=1&theme=${theme === 'light' ? 'dark' : 'light'}`);
     await waitForPrompt(page);
     const sizes = [24, 300, 40, 900, 70, 2500, 130, 5000, 60, 12000, 200, 700];
@@ -54,7 +60,7 @@ try {
     console.log(`wrote ${join(out, 'tlsf.png')}`);
     await close();
   }
-  {
+  if (wanted('buddy')) {
     const { page, close } = await openPage(`${preview.url}?test=1&theme=${theme}`);
     await waitForPrompt(page);
     await run(page, ['use buddy', 'alloc 100', 'alloc 3000', 'alloc 33', 'alloc 70000', 'alloc 500', 'free 0x404ff000', 'info']);
@@ -62,7 +68,7 @@ try {
     console.log(`wrote ${join(out, 'buddy.png')}`);
     await close();
   }
-  if (all) {
+  if (wanted('page', true)) {
     const { page, close } = await openPage(`${preview.url}?test=1&theme=${theme}`);
     await waitForPrompt(page);
     await run(page, ['use page', 'alloc 5000', 'alloc 1', 'alloc 12k', 'alloc 40000', 'alloc 4096', 'free 0x40403000', 'alloc 100000']);
@@ -70,7 +76,7 @@ try {
     console.log(`wrote ${join(out, 'page.png')}`);
     await close();
   }
-  {
+  if (wanted('corrupted')) {
     const { page, close } = await openPage(`${preview.url}?test=1&theme=${theme}`);
     await waitForPrompt(page);
     await run(page, ['alloc 100', 'alloc 200', 'alloc 300', 'free 0x40400040', 'corrupt 0x404000c0', 'check']);
@@ -78,7 +84,18 @@ try {
     console.log(`wrote ${join(out, 'corrupted.png')}`);
     await close();
   }
-  if (all) {
+  if (wanted('usermode')) {
+    // the alarm program's story in the CPU panel: its system calls, the timer IRQs and the SIGALRMs they deliver
+    const { page, close } = await openPage(`${preview.url}?test=1&theme=${theme}`);
+    await waitForPrompt(page);
+    await run(page, ['run alarm']);
+    await page.locator('.cpu-panel .event-filter input').check(); // hide writes: the rest fits the log
+    await settle(page);
+    await page.screenshot({ path: join(out, 'usermode.png') });
+    console.log(`wrote ${join(out, 'usermode.png')}`);
+    await close();
+  }
+  if (wanted('embed', true)) {
     const script = encodeURIComponent('alloc 100;alloc 64 64;alloc 3000;free 0x40400040;info');
     const { page, close } = await openPage(`${preview.url}?test=1&embed=1&alloc=bump&panels=terminal,heap&theme=${theme}&script=${script}`, { width: 1100, height: 640 });
     await waitForPrompt(page);

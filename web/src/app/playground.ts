@@ -11,6 +11,7 @@ import { EXAMPLES } from '../examples/example-scripts';
 import { ScriptTyper } from '../examples/script-typer';
 import type { DecodeResult } from '../heap/model';
 import { BlockTable } from '../panel/block-table';
+import { CpuPanel } from '../panel/cpu-panel';
 import { el } from '../panel/dom';
 import { HeapPanel } from '../panel/heap-panel';
 import { DARK_TERMINAL, LIGHT_TERMINAL, TerminalView } from '../terminal/terminal-view';
@@ -36,6 +37,7 @@ export class Playground {
   readonly terminal: TerminalView | null = null;
   readonly panel: HeapPanel | null = null;
   readonly table: BlockTable | null = null;
+  readonly cpuPanel: CpuPanel | null = null;
   readonly tracker = new CommandTracker();
   readonly timings: PlaygroundTimings = { workerReady: null, firstPrompt: null, worker: null };
   /** raw UART bytes received (only kept with test hooks on) */
@@ -43,6 +45,7 @@ export class Playground {
   state: RunState = 'loading';
   lastStatus: StatusReport | null = null;
   lastDecodeMs = 0;
+  lastCpuDecodeMs = 0;
   private readonly idle = new IdleWaiter();
   private readonly typer: ScriptTyper;
   private readonly overlay = new TerminalOverlay();
@@ -67,7 +70,7 @@ export class Playground {
     document.body.classList.toggle('embed', config.embed);
 
     const show = new Set(config.panels);
-    const workspace = el('main', { className: `workspace panels-${config.panels.join('-')}` });
+    const workspace = el('main', { className: 'workspace' });
     if (!config.embed) {
       this.toolbar = new Toolbar(
         {
@@ -85,20 +88,29 @@ export class Playground {
     }
     root.append(workspace);
 
+    // left: the terminal with the CPU panel under it; right: heap panel and table
+    const mainColumn = el('div', { className: 'main-column' });
     if (show.has('terminal')) {
       const host = el('div', { className: 'terminal-host' });
       const pane = el('section', { className: 'terminal-pane', attrs: { 'aria-label': 'Serial terminal' } }, [host, this.overlay.element]);
-      workspace.append(pane);
+      mainColumn.append(pane);
       this.terminal = new TerminalView(host, (keys) => this.typeKeys(keys), this.theme === 'dark' ? DARK_TERMINAL : LIGHT_TERMINAL);
     }
     const side = el('div', { className: 'side-pane' });
+    if (show.has('cpu')) {
+      this.cpuPanel = new CpuPanel();
+      // beside the heap: under the terminal, or on top of the side pane without one
+      (show.has('terminal') ? mainColumn : side).append(this.cpuPanel.element);
+    }
     if (show.has('table')) this.table = new BlockTable((index) => this.panel?.select(index));
     if (show.has('heap')) {
       this.panel = new HeapPanel({ typeCommand: (c) => this.typeCommands([c]), readMemory: (a, n) => this.client?.readMemory(a, n) ?? Promise.resolve(null) }, this.table);
       side.append(this.panel.element);
     }
     if (this.table !== null) side.append(this.table.element);
+    if (mainColumn.childElementCount > 0) workspace.append(mainColumn);
     if (side.childElementCount > 0) workspace.append(side);
+    workspace.classList.toggle('single-column', workspace.childElementCount < 2);
     if (!show.has('terminal')) side.prepend(this.overlay.element);
     if (!config.embed) root.append(this.status.element);
     for (const warning of config.warnings) console.info(`allocplay: ${warning}`);
@@ -116,6 +128,10 @@ export class Playground {
       heap: (result, decodeMs) => {
         this.lastDecodeMs = decodeMs;
         this.onHeap(result);
+      },
+      cpu: (model, decodeMs) => {
+        this.lastCpuDecodeMs = decodeMs;
+        this.cpuPanel?.update(model);
       },
       crashed: (crash) => this.onCrash(crash),
       fatal: (message) => this.overlay.fatal(message, () => this.client?.restart('retry after an error')),
@@ -195,6 +211,7 @@ export class Playground {
     this.typer.cancel();
     this.terminal?.clear();
     this.panel?.reset();
+    this.cpuPanel?.reset();
     this.tracker.clear();
     this.startupDone = true; // a restart does not replay the URL script
     this.overlay.loading('Restarting the emulator…');
@@ -213,6 +230,7 @@ export class Playground {
     this.toolbar?.setRunning(false);
     this.terminal?.clear();
     this.panel?.reset();
+    this.cpuPanel?.reset();
     this.tracker.clear();
     this.overlay.hide();
     this.client?.reset();

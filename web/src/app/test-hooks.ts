@@ -22,6 +22,12 @@ export interface TestHooks {
   /** the kernel's `check` line, as the decoder's port of check() says it */
   modelCheck(): string | null;
   panelUpdates(): number;
+  /** what the CPU panel last drew, as plain data (event lines as eventLine() writes them) */
+  cpu(): CpuSnapshot | null;
+  /** ms the worker spent decoding the latest CPU picture */
+  lastCpuDecodeMs(): number;
+  /** draws the CPU panel's current picture from scratch, synchronously; returns the milliseconds */
+  redrawCpu(): number;
   lastRenderMs(): number;
   restarts(): number;
   timings(): PlaygroundTimings;
@@ -29,6 +35,7 @@ export interface TestHooks {
   type(keys: string): Promise<void>;
   whenIdle(): Promise<void>;
   writeMemory(address: number, bytes: number[]): void;
+  readMemory(address: number, length: number): Promise<number[] | null>;
   loadImage(image: number[]): void;
   hangWorker(ms: number): void;
   /** draws a decode result synchronously; returns the milliseconds it took */
@@ -41,6 +48,16 @@ export interface TestHooks {
   rerender(): number;
   /** ms from typing `keys` to the panel having drawn the next heap picture */
   commandToPanel(keys: string): Promise<number>;
+}
+
+export interface CpuSnapshot {
+  exceptionLevel: number | null;
+  /** the EL indicator's text */
+  levelText: string;
+  program: { pid: number; name: string } | null;
+  written: number | null;
+  events: string[];
+  problems: string[];
 }
 
 export function installTestHooks(playground: Playground): void {
@@ -64,6 +81,28 @@ export function installTestHooks(playground: Playground): void {
       return model ? formatCheck(model) : null;
     },
     panelUpdates: () => playground.panel?.updates ?? 0,
+    cpu: () => {
+      const model = playground.cpuPanel?.currentModel;
+      if (!model) return null;
+      return {
+        exceptionLevel: model.exceptionLevel,
+        levelText: playground.cpuPanel?.element.querySelector('.el-badge')?.textContent ?? '',
+        program: model.program,
+        written: model.log?.written ?? null,
+        events: playground.cpuPanel?.eventLines() ?? [],
+        problems: [...model.problems],
+      };
+    },
+    lastCpuDecodeMs: () => playground.lastCpuDecodeMs,
+    redrawCpu: () => {
+      const panel = playground.cpuPanel;
+      const model = panel?.currentModel;
+      if (!panel || !model) return -1;
+      const started = performance.now();
+      panel.reset();
+      panel.applyNow(model);
+      return performance.now() - started;
+    },
     lastRenderMs: () => playground.panel?.lastRenderMs ?? 0,
     restarts: () => playground.client?.restarts ?? 0,
     timings: () => ({ ...playground.timings }),
@@ -73,6 +112,10 @@ export function installTestHooks(playground: Playground): void {
     },
     whenIdle: () => playground.whenIdle(),
     writeMemory: (address, bytes) => playground.client?.testWriteMemory(address, new Uint8Array(bytes)),
+    readMemory: async (address, length) => {
+      const bytes = await playground.client?.readMemory(address, length);
+      return bytes ? Array.from(bytes) : null;
+    },
     loadImage: (image) => playground.client?.testLoadImage(new Uint8Array(image)),
     hangWorker: (ms) => playground.client?.testHang(ms),
     renderResult: (result) => playground.panel?.applyNow(result) ?? -1,

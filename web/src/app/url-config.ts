@@ -3,7 +3,7 @@
  * The playground's URL parameters (documented in web/README.md):
  *   alloc=first-fit|buddy|page|bump|tlsf   `use` it after boot
  *   script=cmd;cmd or newline-separated     commands typed after boot
- *   panels=terminal,heap,table              which panels to show
+ *   panels=terminal,heap,table,cpu          which panels to show
  *   theme=light|dark                        colour scheme (default: the system's)
  *   embed=1                                 chrome-less layout for course pages
  *   typing=instant|human                    how scripts are typed (default human)
@@ -13,7 +13,7 @@
 
 export const ALLOCATORS = ['first-fit', 'buddy', 'page', 'bump', 'tlsf'] as const;
 export type AllocatorName = (typeof ALLOCATORS)[number];
-export const PANELS = ['terminal', 'heap', 'table'] as const;
+export const PANELS = ['terminal', 'heap', 'table', 'cpu'] as const;
 export type PanelName = (typeof PANELS)[number];
 
 export interface PlaygroundConfig {

@@ -38,6 +38,9 @@ export class BufferedEvents implements EmulatorEvents {
   heap(...args: Parameters<EmulatorEvents['heap']>): void {
     this.call(['heap', args]);
   }
+  cpu(...args: Parameters<EmulatorEvents['cpu']>): void {
+    this.call(['cpu', args]);
+  }
   crashed(...args: Parameters<EmulatorEvents['crashed']>): void {
     this.call(['crashed', args]);
   }

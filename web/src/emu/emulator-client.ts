@@ -5,6 +5,7 @@
  * a Reset within `responseTimeoutMs` is terminated and a fresh one booted,
  * so the controls always work even if the worker is stuck.
  */
+import type { CpuModel } from '../cpu/model';
 import type { DecodeResult } from '../heap/model';
 import type { BootRequest, CrashReport, PageToWorker, StatusReport, WorkerToPage } from './protocol';
 
@@ -14,6 +15,7 @@ export interface EmulatorEvents {
   output(bytes: Uint8Array): void;
   status(status: StatusReport): void;
   heap(result: DecodeResult, decodeMs: number): void;
+  cpu(model: CpuModel, decodeMs: number): void;
   crashed(crash: CrashReport | null): void;
   fatal(message: string): void;
   /** the worker was replaced (it stopped answering, or the page asked for it) */
@@ -164,6 +166,9 @@ export class EmulatorClient {
         break;
       case 'heap':
         this.events.heap(message.result, message.decodeMs);
+        break;
+      case 'cpu':
+        this.events.cpu(message.model, message.decodeMs);
         break;
       case 'crashed':
         this.events.crashed(message.crash);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /** Messages between the page and the emulator worker (worker.ts). */
+import type { CpuModel } from '../cpu/model';
 import type { DecodeResult } from '../heap/model';
 
 export type RunState = 'loading' | 'running' | 'idle' | 'stopped' | 'crashed' | 'powered-off' | 'failed';
@@ -53,6 +54,8 @@ export type WorkerToPage =
   | { type: 'output'; bytes: Uint8Array }
   | { type: 'status'; status: StatusReport }
   | { type: 'heap'; result: DecodeResult; decodeMs: number }
+  /** exception level, running program and event log (cpu-watcher.ts) */
+  | { type: 'cpu'; model: CpuModel; decodeMs: number }
   | { type: 'crashed'; crash: CrashReport | null }
   | { type: 'pong'; id: number }
   | { type: 'memory'; id: number; address: number; bytes: Uint8Array | null }

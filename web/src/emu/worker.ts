@@ -7,6 +7,7 @@
 import { type Machine, RAM_BASE, createMachine } from '@emu-glue/machine';
 import { GuestMemory } from '../heap/guest-memory';
 import { fetchBytes } from './asset-loader';
+import { CpuWatcher } from './cpu-watcher';
 import { HeapWatcher } from './heap-watcher';
 import type { BootRequest, CrashReport, PageToWorker, RunState, StatusReport, WorkerToPage } from './protocol';
 import { type LoopEvent, RunLoop } from './run-loop';
@@ -27,6 +28,7 @@ let testHooks = false;
 let state: RunState = 'loading';
 let stoppedByUser = false;
 const watcher = new HeapWatcher(100);
+const cpuWatcher = new CpuWatcher(100);
 const output: Uint8Array[] = [];
 let lastStatusAt = 0;
 let lastInvalidMessage = '';
@@ -72,6 +74,22 @@ function sampleHeap(settled: boolean): void {
   post({ type: 'heap', result: sample.result, decodeMs: sample.decodeMs });
 }
 
+/** PSTATE's low 32 bits (NZCV, DAIF, CurrentEL, SP select), or null if the emulator cannot say. */
+function readPstate(): number | null {
+  if (machine === null) return null;
+  try {
+    return Number(machine.register('pstate') & 0xffffffffn);
+  } catch {
+    return null;
+  }
+}
+
+function sampleCpu(settled: boolean): void {
+  if (machine === null) return;
+  const sample = cpuWatcher.sample(new GuestMemory(machine.ram(), RAM_BASE), readPstate, performance.now(), settled);
+  if (sample !== null) post({ type: 'cpu', model: sample.model, decodeMs: sample.decodeMs });
+}
+
 function crashReport(m: Machine): CrashReport | null {
   const crash = m.crash();
   if (crash === null) return null;
@@ -89,6 +107,7 @@ function afterTurn(event: LoopEvent): void {
   else state = 'failed';
   if (event === 'crashed' && machine !== null) post({ type: 'crashed', crash: crashReport(machine) });
   sampleHeap(event !== 'slice');
+  sampleCpu(event !== 'slice');
   if (state !== previous || event !== 'slice' || performance.now() - lastStatusAt > 250) postStatus();
 }
 
@@ -141,6 +160,7 @@ function loadTestImage(image: Uint8Array): void {
   loop.stop();
   machine.load(image);
   watcher.forget();
+  cpuWatcher.forget();
   state = 'running';
   stoppedByUser = false;
   loop.start();
@@ -165,6 +185,7 @@ scope.onmessage = (event) => {
       if (state === 'running' || state === 'idle') state = 'stopped';
       flushOutput();
       sampleHeap(true);
+      sampleCpu(true);
       postStatus();
       break;
     case 'resume':
@@ -180,6 +201,7 @@ scope.onmessage = (event) => {
       else machine.reset();
       output.length = 0;
       watcher.forget();
+      cpuWatcher.forget();
       lastInvalidMessage = '';
       stoppedByUser = false;
       state = 'running';
@@ -200,6 +222,7 @@ scope.onmessage = (event) => {
       machine.ram().set(message.bytes, offset);
       watcher.forget();
       sampleHeap(true);
+      sampleCpu(true);
       break;
     }
     case 'test-load-image':

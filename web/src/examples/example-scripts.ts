@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /**
- * One-click example sessions. Each starts with `use`, which re-initialises
- * the heap, so the addresses in its frees are the ones the kernel will hand
- * out; the browser tests run every example on the real kernel and check that
- * only the error-handling one prints errors.
+ * One-click example sessions. Each heap example starts with `use`, which
+ * re-initialises the heap, so the addresses in its frees are the ones the
+ * kernel will hand out; the user-program examples take no addresses (the
+ * program gets them from malloc). The browser tests run every example on the
+ * real kernel and check that only the error-handling one prints errors.
  */
 
 export interface ExampleScript {
@@ -102,5 +103,17 @@ export const EXAMPLES: readonly ExampleScript[] = [
     title: 'Heap corruption',
     summary: 'The kernel scribbles over a block header on purpose; check and the panel name the damage; reset repairs it.',
     commands: ['use first-fit', 'alloc 100', 'alloc 200', 'alloc 300', `corrupt ${hex(0x404000c0)}`, 'check', 'reset', 'check'],
+  },
+  {
+    id: 'user-malloc',
+    title: 'User program: malloc through svc',
+    summary: 'A program at EL0 asks the kernel for memory with system calls; the CPU panel lists every svc and its result.',
+    commands: ['run malloc', 'info'],
+  },
+  {
+    id: 'alarm',
+    title: 'Alarm and signal',
+    summary: 'Two timer interrupts deliver SIGALRM to a handler at EL0, which flips a counter 1 -> 2 -> 3.',
+    commands: ['run alarm'],
   },
 ];

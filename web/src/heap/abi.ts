@@ -6,7 +6,7 @@
  * disagree, so edit both together (and bump ABI_VERSION with the layout).
  */
 
-export const ABI_VERSION = 1;
+export const ABI_VERSION = 2;
 
 /** Where the kernel image is loaded; the image header sits right after its first branch. */
 export const IMAGE_LOAD_ADDRESS = 0x40080000;
@@ -41,7 +41,29 @@ export const Descriptor = {
   arenaEnd: 48,
   arenaState: 56,
   commands: 64,
-  size: 72,
+  eventLog: 72, // version 2: address of struct apg_event_log
+  userPid: 80, // pid of the running user program, 0 when none
+  reserved: 84,
+  userProgram: 88, // address of its NUL-terminated name, 0 when none
+  size: 96,
+} as const;
+
+// ---- event log (version 2) ----------------------------------------------------
+/** A ring: event n (counting from 0 since boot) is in slots[n % EVENT_LOG_CAPACITY]. */
+export const EVENT_LOG_MAGIC = 0x56455041; // "APEV"
+export const EVENT_LOG_CAPACITY = 64;
+
+export const EventKind = { Start: 1, Syscall: 2, Irq: 3, Signal: 4, Fault: 5, Exit: 6 } as const;
+export type EventKindValue = (typeof EventKind)[keyof typeof EventKind];
+
+export const Event = { sequence: 0, kind: 8, number: 12, args: 16, result: 40, size: 48 } as const;
+export const EVENT_ARG_COUNT = 3;
+export const EventLog = {
+  magic: 0,
+  capacity: 4,
+  written: 8,
+  slots: 16,
+  size: 16 + Event.size * EVENT_LOG_CAPACITY,
 } as const;
 
 // ---- first-fit -------------------------------------------------------------

@@ -6,19 +6,10 @@
  * allocator's state to the decoder for its kind. It never parses terminal
  * text and never throws: any failure becomes a finding.
  */
-import {
-  ABI_VERSION,
-  DESCRIPTOR_MAGIC,
-  Descriptor,
-  HeapKind,
-  IMAGE_HEADER_OFFSET,
-  IMAGE_LOAD_ADDRESS,
-  IMAGE_MAGIC,
-  ImageHeader,
-  KIND_NAMES,
-} from './abi';
+import { ABI_VERSION, Descriptor, HeapKind, KIND_NAMES } from './abi';
 import { type CheckResult, kernelCheck } from './checks';
 import { DecodeContext, hex } from './decode-context';
+import { locateDescriptor } from './descriptor-locator';
 import { decodeBuddy } from './decoders/buddy';
 import { decodeBump } from './decoders/bump';
 import { decodeFirstFit } from './decoders/first-fit';
@@ -62,19 +53,9 @@ function invalid(message: string, address?: number): DecodeResult {
 }
 
 function decodeUnchecked(memory: GuestMemory, options: DecodeOptions): DecodeResult {
-  const header = options.imageHeaderAddress ?? IMAGE_LOAD_ADDRESS + IMAGE_HEADER_OFFSET;
-  if (!memory.contains(header, ImageHeader.size)) return invalid('the image header is outside guest memory', header);
-  if (memory.u32(header + ImageHeader.magic) !== IMAGE_MAGIC)
-    return invalid('no Allocator Playground image header (bad magic)', header);
-  const headerAbi = memory.u32(header + ImageHeader.abiVersion);
-  if (headerAbi !== ABI_VERSION) return invalid(`image is ABI version ${headerAbi}, the panel knows ${ABI_VERSION}`, header);
-  const d = memory.u64(header + ImageHeader.descriptor);
-  if (!memory.contains(d, Descriptor.size)) return invalid('heap descriptor address is outside guest memory', d);
-  const magic = memory.u32(d + Descriptor.magic);
-  if (magic === 0) return invalid('the kernel has not set up its heap yet', d);
-  if (magic !== DESCRIPTOR_MAGIC) return invalid('bad heap descriptor magic', d);
-  const abiVersion = memory.u32(d + Descriptor.abiVersion);
-  if (abiVersion !== ABI_VERSION) return invalid(`descriptor is ABI version ${abiVersion}, the panel knows ${ABI_VERSION}`, d);
+  const location = locateDescriptor(memory, options.imageHeaderAddress);
+  if (!location.ok) return invalid(location.message, location.address);
+  const d = location.address;
 
   const generation = memory.u32(d + Descriptor.generation);
   if (generation % 2 !== 0) return { status: 'busy', generation, message: 'heap is being modified' };
@@ -100,7 +81,7 @@ function decodeUnchecked(memory: GuestMemory, options: DecodeOptions): DecodeRes
   return {
     status: 'ok',
     model: {
-      abiVersion,
+      abiVersion: ABI_VERSION,
       generation,
       commands,
       kind,

@@ -65,6 +65,16 @@ export class GuestMemory {
     return this.view.getUint32(at + 4, true) * TWO_POW_32 + this.view.getUint32(at, true);
   }
 
+  /** A u64, exactly (for values shown in hex, where an approximation would print wrong digits). */
+  bigU64(address: number): bigint {
+    return this.view.getBigUint64(this.offset(address, 8), true);
+  }
+
+  /** An int64, exactly. */
+  bigI64(address: number): bigint {
+    return this.view.getBigInt64(this.offset(address, 8), true);
+  }
+
   /** A copy of [address, address + length). */
   copy(address: number, length: number): Uint8Array {
     const at = this.offset(address, length);

@@ -7,6 +7,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TestHooks } from '../../src/app/test-hooks';
 import { EXAMPLES } from '../../src/examples/example-scripts';
+import { Descriptor } from '../../src/heap/abi';
 import { openPage, startPreview, waitForPrompt } from '../../scripts/harness.mjs';
 import { infoBlocks, referenceTranscript, sessionKeys, sessionNames } from './support/reference';
 
@@ -83,6 +84,9 @@ describe('boot', () => {
     expect(await panelInfo()).toMatch(/^heap: first-fit, 0x40400000-0x40500000, 1048576 bytes\n/);
     await expect.poll(() => text(page.locator('.status-line'))).toContain('allocator: first-fit');
     await expect.poll(() => text(page.locator('.xterm-rows'))).toContain('first-fit>');
+    await expect.poll(() => page.evaluate(() => window.__allocplay.cpu()?.levelText)).toBe('EL1 (kernel)');
+    expect(await page.evaluate(() => window.__allocplay.cpu())).toMatchObject({ exceptionLevel: 1, program: null, written: 0, events: [], problems: [] });
+    expect(await text(page.locator('.cpu-panel .el-badge'))).toBe('EL1 (kernel)');
   });
 });
 
@@ -199,7 +203,8 @@ describe('interaction', () => {
     await page.locator('.block-table tbody tr[data-index="0"]').click();
     await page.keyboard.press('ArrowDown');
     await expect.poll(() => text(page.locator('.block-detail h3'))).toContain('Block 1: 200 bytes at 0x404000c0');
-    expect(await page.locator('.block-table tr[aria-selected="true"] td').first().textContent()).toBe('1');
+    // the detail is shown at once, the table redraws its rows in the next animation frame
+    await expect.poll(() => text(page.locator('.block-table tr[aria-selected="true"] td'))).toBe('1');
 
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: preview.url });
     await page.getByRole('button', { name: 'Copy as text' }).click();
@@ -267,6 +272,107 @@ describe('terminal', () => {
   });
 });
 
+describe('user programs', () => {
+  /** The CPU panel's event rows as the page shows them (label and text), after the frame that draws the latest picture. */
+  async function eventRows(): Promise<string[]> {
+    await nextFrames();
+    return page.locator('.cpu-panel .event-log li').evaluateAll((rows) => rows.map((r) => (r.textContent ?? '').trim()));
+  }
+
+  it('run alarm: the log shows both SIGALRM deliveries after their timer IRQs and the exit; EL1 at the prompt', async () => {
+    await open();
+    await type('run alarm\r');
+    expect(await uartText()).toContain('counter = 3: done\r\n[alarm exited with code 0]\r\nfirst-fit> ');
+    // the picture drawn once the guest is back at the prompt ends with the exit
+    await expect.poll(() => page.evaluate(() => window.__allocplay.cpu()?.events.at(-1))).toMatch(/exit pid 1, code 0$/);
+    const cpu = (await page.evaluate(() => window.__allocplay.cpu()))!;
+    expect(cpu.problems).toEqual([]);
+    expect(cpu.levelText).toBe('EL1 (kernel)');
+    expect(cpu.program).toBeNull();
+    const lines = cpu.events.map((l) => l.replace(/^#\d+ /, ''));
+    expect(lines[0]).toMatch(/^start pid 1, entry 0x[0-9a-f]+$/);
+    expect(lines.filter((l) => l === 'irq 27: virtual timer')).toHaveLength(2);
+    const signals = lines.filter((l) => l.startsWith('signal '));
+    expect(signals).toHaveLength(2);
+    expect(signals[0]).toMatch(/^signal SIGALRM \(14\) → handler 0x[0-9a-f]+$/);
+    expect(lines.filter((l) => l === 'svc alarm(0x1) = 0')).toHaveLength(2);
+    expect(lines.filter((l) => l === 'svc sigreturn()')).toHaveLength(2);
+    expect(lines.slice(-2)).toEqual(['svc exit(0x0)', 'exit pid 1, code 0']);
+    // each signal right after its interrupt
+    lines.forEach((l, i) => {
+      if (l.startsWith('irq 27')) expect(lines[i + 1]).toMatch(/^signal SIGALRM/);
+    });
+    // what the page shows is the same, as text
+    const rows = await eventRows();
+    expect(rows).toHaveLength(cpu.events.length);
+    expect(rows.at(-1)).toMatch(/^#\d+\s*exit\s*pid 1, code 0$/);
+    expect(rows.filter((r) => /virtual timer/.test(r))).toHaveLength(2);
+    expect(await page.locator('.cpu-panel canvas').count()).toBe(0);
+    expect(await text(page.locator('.cpu-panel .el-badge'))).toBe('EL1 (kernel)');
+    expect(await text(page.locator('.cpu-panel .cpu-program'))).toBe('no program (pid 1 exited, code 0)');
+    // "hide writes" leaves the program's story
+    await page.locator('.cpu-panel .event-filter input').check();
+    const story = await page.locator('.cpu-panel .event-log li:visible .event-text').allTextContents();
+    expect(story).toEqual(lines.filter((l) => !l.startsWith('svc write(')).map((l) => l.replace(/^\S+ /, '')));
+    expect(story).toHaveLength(12);
+  });
+
+  it('run malloc: every svc with its arguments and result, errors by name; the heap panel follows', async () => {
+    await open();
+    await type('run malloc\r');
+    const printed = await uartText();
+    const first = /malloc\(100\)\s*= (0x[0-9a-f]+)/.exec(printed)![1]!;
+    await expect.poll(() => page.evaluate(() => window.__allocplay.cpu()?.events.length ?? 0)).toBeGreaterThan(10);
+    const lines = (await page.evaluate(() => window.__allocplay.cpu()!.events)).map((l) => l.replace(/^#\d+ /, ''));
+    expect(lines).toContain(`svc malloc(0x64) = ${first}`);
+    expect(lines).toContain(`svc free(${first}) = -22 (EINVAL)`);
+    expect(lines.at(-1)).toBe('exit pid 1, code 0');
+    const errorRows = page.locator('.cpu-panel .event.tone-error');
+    expect(await errorRows.count()).toBe(1);
+    expect(await text(errorRows)).toContain('-22 (EINVAL)');
+    await page.evaluate(() => window.__allocplay.clearUart());
+    await type('info\r');
+    expect(await panelInfo()).toBe(infoBlocks(await uartText())[0]);
+  });
+
+  it('stopped inside a user program, the panel shows EL0 and the program; after it, EL1 again', async () => {
+    await open();
+    // Stop right behind the keys: the worker runs a turn or two (milliseconds), the
+    // program spins at EL0 for a guest second (7.8 M instructions) before its alarm
+    await page.evaluate(() => {
+      void window.__allocplay.type('run noalarm\r');
+      document.querySelector<HTMLButtonElement>('.toolbar button[title="Pause the emulator"]')!.click();
+    });
+    await waitForState('stopped', 5000);
+    await expect.poll(() => page.evaluate(() => window.__allocplay.cpu()?.exceptionLevel)).toBe(0);
+    const cpu = (await page.evaluate(() => window.__allocplay.cpu()))!;
+    expect(cpu.levelText).toBe('EL0 (user program)');
+    expect(cpu.program).toEqual({ pid: 1, name: 'noalarm' });
+    expect(await text(page.locator('.cpu-panel .cpu-program'))).toBe('running noalarm, pid 1');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect.poll(uartText, { timeout: 20_000 }).toContain('[noalarm exited with code -1]');
+    await page.evaluate(() => window.__allocplay.whenIdle());
+    await expect.poll(() => page.evaluate(() => window.__allocplay.cpu()?.levelText)).toBe('EL1 (kernel)');
+    const lines = (await page.evaluate(() => window.__allocplay.cpu()!.events)).map((l) => l.replace(/^#\d+ /, ''));
+    expect(lines.slice(-2)).toEqual(['irq 27: virtual timer', 'exit pid 1, code -1']);
+  });
+
+  it('a program name from guest memory is shown as text, never as HTML', async () => {
+    await open();
+    const header = await page.evaluate(() => window.__allocplay.readMemory(0x40080018, 8));
+    const descriptor = header!.reduce((value, byte, i) => value + byte * 2 ** (8 * i), 0);
+    const name = 0x40480000; // inside the heap's free space
+    const markup = '<img src=x onerror=alert(1)>';
+    const le = (value: number, bytes: number): number[] => Array.from({ length: bytes }, (_, i) => Math.floor(value / 2 ** (8 * i)) % 256);
+    const write = (at: number, bytes: number[]): Promise<void> => page.evaluate((w) => window.__allocplay.writeMemory(w.at, w.bytes), { at, bytes });
+    await write(name, [...new TextEncoder().encode(markup), 0]);
+    await write(descriptor + Descriptor.userProgram, le(name, 8));
+    await write(descriptor + Descriptor.userPid, le(9, 4));
+    await expect.poll(() => text(page.locator('.cpu-panel .cpu-program'))).toBe(`running ${markup}, pid 9`);
+    expect(await page.locator('img').count()).toBe(0);
+  });
+});
+
 describe('embed mode', () => {
   it('runs the URL script after boot with only the panels asked for', async () => {
     const script = encodeURIComponent('alloc 100;alloc 64 64\ninfo');
@@ -276,9 +382,21 @@ describe('embed mode', () => {
     expect(await page.evaluate(() => window.__allocplay.commands())).toEqual(['use tlsf', 'alloc 100', 'alloc 64 64', 'info']);
     expect(await page.locator('.toolbar').count()).toBe(0);
     expect(await page.locator('.block-table').count()).toBe(0);
+    expect(await page.locator('.cpu-panel').count()).toBe(0);
     expect(await page.evaluate(() => document.documentElement.dataset['theme'])).toBe('dark');
     const printed = infoBlocks(await uartText());
     expect(await panelInfo()).toBe(printed.at(-1));
+  });
+
+  it('panels=cpu alone: the CPU panel follows the URL script without a terminal', async () => {
+    await open(`&embed=1&panels=cpu&script=${encodeURIComponent('run hello')}`);
+    await page.waitForFunction(() => window.__allocplay.commands().length === 1, null, { timeout: 20_000 });
+    await page.evaluate(() => window.__allocplay.whenIdle());
+    expect(await page.locator('.terminal-pane').count()).toBe(0);
+    expect(await page.locator('.heap-panel').count()).toBe(0);
+    await expect.poll(() => page.evaluate(() => window.__allocplay.cpu()?.events.at(-1))).toMatch(/exit pid 1, code 0$/);
+    expect(await page.evaluate(() => window.__allocplay.cpu()!.events)).toContainEqual(expect.stringMatching(/svc getpid\(\) = 1$/));
+    expect(await page.locator('.workspace').getAttribute('class')).toContain('single-column');
   });
 
   it('renders URL text as text, never as HTML', async () => {
@@ -333,7 +451,9 @@ describe('examples', () => {
       await page.evaluate(() => window.__allocplay.whenIdle());
       const text = await uartText();
       expect(text.includes('error:'), `${example.id}:\n${text}`).toBe(example.id === 'errors');
-      expect(text).toContain('check: OK');
+      if (example.commands.includes('check')) expect(text).toContain('check: OK');
+      const program = example.commands.find((c) => c.startsWith('run '))?.slice(4);
+      if (program !== undefined) expect(text).toContain(`[${program} exited with code 0]`);
     }
   });
 });

@@ -56,6 +56,14 @@ export function loadFixtureCheck(name: string): string {
   return readFileSync(new URL(`${name}.check.txt`, FIXTURES), 'latin1');
 }
 
+/** What the last `run PROGRAM` of the session printed (the program's writes and the kernel's exit line). */
+export function loadFixtureRun(name: string): string {
+  return readFileSync(new URL(`${name}.run.txt`, FIXTURES), 'latin1');
+}
+
+/** Sessions that ran a user program before the snapshot: their event logs are checked too. */
+export const USER_PROGRAM_FIXTURE_NAMES = ['user-malloc', 'user-alarm'] as const;
+
 /** Heaps the kernel's `corrupt` demonstration damaged before the snapshot (no `info`: the kernel refuses it). */
 export const CORRUPTED_FIXTURE_NAMES = ['first-fit-corrupt', 'buddy-corrupt', 'page-corrupt', 'bump-corrupt', 'tlsf-corrupt'] as const;
 
@@ -73,4 +81,5 @@ export const FIXTURE_NAMES = [
   'bump-10k',
   'tlsf-stress',
   'tlsf-bins',
+  ...USER_PROGRAM_FIXTURE_NAMES,
 ] as const;

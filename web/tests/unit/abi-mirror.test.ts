@@ -15,6 +15,8 @@ const DEFINE_TWINS: Record<string, string | null> = {
   APG_IMAGE_HEADER_OFFSET: 'IMAGE_HEADER_OFFSET',
   APG_IMAGE_MAGIC: 'IMAGE_MAGIC',
   APG_DESCRIPTOR_MAGIC: 'DESCRIPTOR_MAGIC',
+  APG_EVENT_LOG_MAGIC: 'EVENT_LOG_MAGIC',
+  APG_EVENT_LOG_CAPACITY: 'EVENT_LOG_CAPACITY',
   APG_FF_MAGIC: 'FF_MAGIC',
   APG_FF_USED: 'FF_USED',
   APG_FF_SIZE_MASK: null, // ~0xF: abi.ts keeps the complement, FF_FLAG_BITS
@@ -54,6 +56,8 @@ const DEFINE_TWINS: Record<string, string | null> = {
 const STRUCT_TWINS: Record<string, string> = {
   apg_image_header: 'ImageHeader',
   apg_heap_descriptor: 'Descriptor',
+  apg_event: 'Event',
+  apg_event_log: 'EventLog',
   apg_ff_state: 'FfState',
   apg_ff_block: 'FfBlock',
   apg_ff_free_links: 'FreeLinks',
@@ -90,26 +94,40 @@ function parseDefines(): Map<string, string> {
 interface CField {
   name: string;
   offset: number;
+  /** elements: 1, or the product of the array dimensions */
+  count: number;
 }
 
-function parseStructs(constants: Map<string, number>): Map<string, { fields: CField[]; size: number }> {
-  const structs = new Map<string, { fields: CField[]; size: number }>();
+interface CStruct {
+  fields: CField[];
+  size: number;
+  alignment: number;
+}
+
+const SCALAR_BYTES: Record<string, number> = { int8_t: 1, uint8_t: 1, int16_t: 2, uint16_t: 2, int32_t: 4, uint32_t: 4, int64_t: 8, uint64_t: 8 };
+
+/** Lays out every struct as the C compiler does on AArch64: natural alignment, fields in order, arrays, nested structs. */
+function parseStructs(constants: Map<string, number>): Map<string, CStruct> {
+  const structs = new Map<string, CStruct>();
   for (const match of header.matchAll(/struct\s+(apg_\w+)\s*\{([\s\S]*?)\};/g)) {
     const body = match[2]!.replace(/\/\*[\s\S]*?\*\//g, '');
     let offset = 0;
     let alignment = 1;
     const fields: CField[] = [];
-    for (const field of body.matchAll(/uint(32|64)_t\s+(\w+)((?:\[[^\]]+\])*)\s*;/g)) {
-      const size = Number(field[1]) / 8;
-      const count = [...field[3]!.matchAll(/\[([^\]]+)\]/g)]
+    for (const field of body.matchAll(/(?:\b(u?int(?:8|16|32|64)_t)|struct\s+(apg_\w+))\s+(\w+)((?:\[[^\]]+\])*)\s*;/g)) {
+      const nested = field[2] !== undefined ? structs.get(field[2]) : undefined;
+      if (field[2] !== undefined && nested === undefined) throw new Error(`struct ${field[2]} used before it is defined`);
+      const size = nested?.size ?? SCALAR_BYTES[field[1]!]!;
+      const fieldAlignment = nested?.alignment ?? size;
+      const count = [...field[4]!.matchAll(/\[([^\]]+)\]/g)]
         .map((d) => evaluate(d[1]!, constants))
         .reduce<number>((n, d) => n * (d ?? NaN), 1);
-      offset = Math.ceil(offset / size) * size;
-      alignment = Math.max(alignment, size);
-      fields.push({ name: field[2]!, offset });
+      offset = Math.ceil(offset / fieldAlignment) * fieldAlignment;
+      alignment = Math.max(alignment, fieldAlignment);
+      fields.push({ name: field[3]!, offset, count });
       offset += size * count;
     }
-    structs.set(match[1]!, { fields, size: Math.ceil(offset / alignment) * alignment });
+    structs.set(match[1]!, { fields, size: Math.ceil(offset / alignment) * alignment, alignment });
   }
   return structs;
 }
@@ -147,7 +165,19 @@ describe('abi.ts mirrors heap_abi.h', () => {
     expect(abi.HeapKind).toEqual(expected);
   });
 
+  it('the event kinds match enum apg_event_kind', () => {
+    const kinds = [...header.matchAll(/APG_EVENT_(\w+)\s*=\s*(\d+)/g)].map((m) => [m[1]!, Number(m[2])] as const);
+    const expected = Object.fromEntries(kinds.map(([name, value]) => [camel(name.toLowerCase()).replace(/^./, (c) => c.toUpperCase()), value]));
+    expect(Object.keys(expected)).toHaveLength(6);
+    expect(abi.EventKind).toEqual(expected);
+  });
+
   const structs = parseStructs(constants);
+  it('an event has EVENT_ARG_COUNT arguments and the log EVENT_LOG_CAPACITY slots', () => {
+    expect(structs.get('apg_event')!.fields.find((f) => f.name === 'args')!.count).toBe(abi.EVENT_ARG_COUNT);
+    expect(structs.get('apg_event_log')!.fields.find((f) => f.name === 'slots')!.count).toBe(abi.EVENT_LOG_CAPACITY);
+  });
+
   it('parses every struct of the header', () => {
     expect([...structs.keys()].sort()).toEqual(Object.keys(STRUCT_TWINS).sort());
   });

@@ -25,7 +25,12 @@ describe('URL parameters', () => {
   });
 
   it('defaults to everything shown and nothing typed', () => {
-    expect(parseConfig('')).toMatchObject({ alloc: null, script: [], panels: ['terminal', 'heap', 'table'], theme: 'system', embed: false });
+    expect(parseConfig('')).toMatchObject({ alloc: null, script: [], panels: ['terminal', 'heap', 'table', 'cpu'], theme: 'system', embed: false });
+  });
+
+  it('knows the cpu panel, alone or with others', () => {
+    expect(parseConfig('?panels=cpu').panels).toEqual(['cpu']);
+    expect(parseConfig('?panels=terminal,cpu,heap')).toMatchObject({ panels: ['terminal', 'cpu', 'heap'], warnings: [] });
   });
 
   it('drops unknown values with a warning instead of using them', () => {

@@ -4,12 +4,14 @@
 // idle waiter.
 import { describe, expect, it } from 'vitest';
 import { IdleWaiter } from '../../src/app/idle-waiter';
+import { CpuWatcher } from '../../src/emu/cpu-watcher';
 import { HeapWatcher } from '../../src/emu/heap-watcher';
 import type { StatusReport } from '../../src/emu/protocol';
 import { type LoopEvent, RunLoop, type RunTarget } from '../../src/emu/run-loop';
-import { Descriptor } from '../../src/heap/abi';
+import { Descriptor, Event, EventKind, EventLog } from '../../src/heap/abi';
 import { loadFixtureMemory } from '../support/snapshot';
 import { descriptorAddress, writeU32 } from '../support/scribble';
+import { EVENT_LOG, SyntheticKernel } from '../support/synthetic-kernel';
 
 /** A guest that needs `work` instructions before it waits for input. */
 class FakeGuest implements RunTarget {
@@ -101,6 +103,39 @@ describe('heap watcher', () => {
     expect(watcher.sample(memory, 800, false)?.result.status).toBe('busy');
     writeU32(memory, generationAt, memory.u32(generationAt) + 1);
     expect(watcher.sample(memory, 801, true)?.result.status).toBe('ok');
+  });
+});
+
+describe('cpu watcher', () => {
+  it('posts when the log, the program or the level changes; rate-limits while running; reads PSTATE only to decode', () => {
+    const kernel = new SyntheticKernel();
+    const watcher = new CpuWatcher(100);
+    let pstate = 0x3c5;
+    let pstateReads = 0;
+    const read = (): number => {
+      pstateReads++;
+      return pstate;
+    };
+    expect(watcher.sample(kernel.memory, read, 0, true)?.model.exceptionLevel).toBe(1);
+    expect(watcher.sample(kernel.memory, read, 10, true)).toBeNull(); // nothing changed
+    kernel.log({ kind: EventKind.Syscall, number: 2, args: [100n, 0n, 0n] });
+    pstate = 0x0;
+    const reads = pstateReads;
+    expect(watcher.sample(kernel.memory, read, 50, false)).toBeNull(); // too soon while running
+    expect(pstateReads).toBe(reads);
+    const running = watcher.sample(kernel.memory, read, 120, false)!.model;
+    expect(running.exceptionLevel).toBe(0);
+    expect(running.log!.events).toHaveLength(1);
+    // the system call's result arrives after its event
+    kernel.log({ kind: EventKind.Syscall, number: 2, args: [100n, 0n, 0n], result: 0n });
+    expect(watcher.sample(kernel.memory, read, 300, true)?.model.log!.written).toBe(2);
+    const slotResult = EVENT_LOG + EventLog.slots + 1 * Event.size + Event.result; // event 1's result
+    new DataView(kernel.memory.bytes.buffer).setBigInt64(slotResult - kernel.memory.base, 0x40400040n, true);
+    expect(watcher.sample(kernel.memory, read, 301, true)?.model.log!.events[1]!.result).toBe(0x40400040n);
+    kernel.setProgram(1, 'alarm');
+    expect(watcher.sample(kernel.memory, read, 302, true)?.model.program).toEqual({ pid: 1, name: 'alarm' });
+    watcher.forget();
+    expect(watcher.sample(kernel.memory, read, 303, true)).not.toBeNull(); // after a reset: always a first picture
   });
 });
 
