@@ -20,6 +20,9 @@ struct apg_event *event_log(uint32_t kind, uint32_t number, uint64_t a0, uint64_
     e->args[1] = a1;
     e->args[2] = a2;
     e->result = result;
+    /* the slot is complete before the count says it exists (the panel reads
+     * memory while the guest is stopped, possibly between these stores) */
+    __asm__ volatile("" ::: "memory");
     log_ring.written++;
     return e;
 }
