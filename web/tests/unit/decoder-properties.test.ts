@@ -58,13 +58,22 @@ function decodeTimed(memory: GuestMemory): void {
   checkInvariants(memory, result, performance.now() - started);
 }
 
+/** How many cases each property tries: the default keeps `make test` quick;
+ * DECODER_PROPERTY_RUNS=N runs a longer campaign (docs/RELIABILITY.md). */
+function propertyRuns(fallback: number): number {
+  const asked = Number(process.env.DECODER_PROPERTY_RUNS ?? '');
+  return Number.isInteger(asked) && asked > 0 ? asked : fallback;
+}
+/** A long campaign may take minutes per property: lift vitest's time limit. */
+const PROPERTY_TIMEOUT_MS = process.env.DECODER_PROPERTY_RUNS ? 3_600_000 : undefined;
+
 describe('decoder on random memory', () => {
   // image header, descriptor and a 64 KiB "heap" of random bytes behind them
   const base = 0x40080000;
   const regionStart = 0x40090000;
   const regionSize = 0x10000;
 
-  it('never throws and stays in bounds', () => {
+  it('never throws and stays in bounds', { timeout: PROPERTY_TIMEOUT_MS }, () => {
     fc.assert(
       fc.property(
         fc.uint8Array({ minLength: regionSize, maxLength: regionSize }),
@@ -90,7 +99,7 @@ describe('decoder on random memory', () => {
           decodeTimed(memory);
         },
       ),
-      { numRuns: 150 },
+      { numRuns: propertyRuns(150) },
     );
   });
 });
@@ -133,7 +142,7 @@ describe.each(MUTATION_TARGETS)('decoder on mutated %s', (name) => {
     ),
   });
 
-  it('never throws, terminates fast and stays inside the region', () => {
+  it('never throws, terminates fast and stays inside the region', { timeout: PROPERTY_TIMEOUT_MS }, () => {
     fc.assert(
       fc.property(fc.array(write, { minLength: 1, maxLength: 6 }), (writes) => {
         const memory = new GuestMemory(pristine.bytes.slice(), pristine.base);
@@ -147,7 +156,7 @@ describe.each(MUTATION_TARGETS)('decoder on mutated %s', (name) => {
         }
         decodeTimed(memory);
       }),
-      { numRuns: 200 },
+      { numRuns: propertyRuns(200) },
     );
   });
 });
