@@ -70,6 +70,18 @@ static apg_run_result run_until_stopped(apg_machine *m, int max_slices)
     return r;
 }
 
+/* Appends the machine's pending UART output to text (capacity bytes, kept
+ * NUL-terminable), advancing *used. */
+static void append_output(apg_machine *m, char *text, size_t capacity, size_t *used)
+{
+    size_t n;
+    const uint8_t *out = apg_machine_tx(m, &n);
+    if (*used + n >= capacity)
+        n = capacity - *used - 1;
+    memcpy(text + *used, out, n);
+    *used += n;
+}
+
 /* Collects UART output until idle; returns it NUL-terminated (static buffer). */
 static const char *output_until_idle(apg_machine *m)
 {
@@ -78,12 +90,7 @@ static const char *output_until_idle(apg_machine *m)
     apg_run_result r;
     do {
         r = apg_machine_run(m, 1000000);
-        size_t n;
-        const uint8_t *out = apg_machine_tx(m, &n);
-        if (used + n >= sizeof text)
-            n = sizeof text - used - 1;
-        memcpy(text + used, out, n);
-        used += n;
+        append_output(m, text, sizeof text, &used);
     } while (r == APG_RUN_SLICE_DONE);
     text[used] = '\0';
     return text;
@@ -202,12 +209,7 @@ static const char *run_timer_guest(apg_machine *m, uint64_t budget, uint64_t *in
     /* the guest needs about 30,000: far more means the interrupts got lost */
     while (r == APG_RUN_SLICE_DONE && apg_machine_counters(m)->instructions < 5000000) {
         r = apg_machine_run(m, budget);
-        size_t n;
-        const uint8_t *out = apg_machine_tx(m, &n);
-        if (used + n >= sizeof text)
-            n = sizeof text - used - 1;
-        memcpy(text + used, out, n);
-        used += n;
+        append_output(m, text, sizeof text, &used);
     }
     text[used] = '\0';
     /* never idle (WFI with an armed timer wakes up) and never crashed */
