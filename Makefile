@@ -79,8 +79,11 @@ hostile-test: $(BUILD)/allocplay $(BUILD)/kernel8.img
 # C sources follow .clang-format (Debian's clang-format 14).
 FORMATTED_C := $(wildcard firmware/*/*.[ch] firmware/tests/*/*.[ch] emu-glue/src/*.[ch] \
 	emu-glue/include/*.h emu-glue/tests/*.c emu-glue/tests/fuzz/*.c)
-check-format:
+# TypeScript, JavaScript, CSS and JSON follow biome.json (Biome: formatter and
+# linter in one pinned npm package); `npx biome check --write web` fixes most.
+check-format: | $(NODE_MODULES)
 	@clang-format --dry-run --Werror $(FORMATTED_C) && echo "ok   clang-format"
+	@npx biome check web emu-glue/js emu-glue/tests/js && echo "ok   biome (format and lint)"
 
 clean:
 	rm -rf $(BUILD)
