@@ -31,7 +31,11 @@ function contentSecurityPolicy(): Plugin {
     name: 'allocplay-content-security-policy',
     apply: 'build', // the dev server injects inline scripts for hot reload
     transformIndexHtml: () => [
-      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' },
+      {
+        tag: 'meta',
+        attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY },
+        injectTo: 'head-prepend',
+      },
     ],
   };
 }

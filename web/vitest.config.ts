@@ -10,7 +10,9 @@ const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 export default defineConfig({
   root: repoRoot,
   resolve: {
-    alias: { '@emu-glue/machine': fileURLToPath(new URL('../emu-glue/js/machine.mjs', import.meta.url)) },
+    alias: {
+      '@emu-glue/machine': fileURLToPath(new URL('../emu-glue/js/machine.mjs', import.meta.url)),
+    },
   },
   test: {
     include: ['web/tests/unit/**/*.test.ts'],

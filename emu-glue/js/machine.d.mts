@@ -8,56 +8,56 @@ export const DEFAULT_SLICE: number;
 export type RunResult = 'slice' | 'idle' | 'powered-off' | 'crashed' | 'no-image';
 
 export interface GuestCrash {
-    /** Unicorn's uc_err */
-    ucError: number;
-    pc: bigint;
-    /** faulting data or fetch address, 0n if none */
-    address: bigint;
-    /** short name, e.g. "unmapped read" */
-    kind: string;
-    /** one readable sentence */
-    message: string;
+  /** Unicorn's uc_err */
+  ucError: number;
+  pc: bigint;
+  /** faulting data or fetch address, 0n if none */
+  address: bigint;
+  /** short name, e.g. "unmapped read" */
+  kind: string;
+  /** one readable sentence */
+  message: string;
 }
 
 export interface Counters {
-    instructions: number;
-    resets: number;
-    uartRxBytes: number;
-    uartTxBytes: number;
-    slices: number;
+  instructions: number;
+  resets: number;
+  uartRxBytes: number;
+  uartTxBytes: number;
+  slices: number;
 }
 
 export type MachineEvent =
-    | { type: 'reset' }
-    | { type: 'powered-off' }
-    | { type: 'crashed'; crash: GuestCrash | null };
+  | { type: 'reset' }
+  | { type: 'powered-off' }
+  | { type: 'crashed'; crash: GuestCrash | null };
 
 export interface CreateOptions {
-    /** URL of allocplay-emu.mjs (default: next to machine.mjs) */
-    moduleUrl?: string | URL;
-    /** the .wasm bytes, if the caller already has them */
-    wasmBinary?: Uint8Array | ArrayBuffer;
+  /** URL of allocplay-emu.mjs (default: next to machine.mjs) */
+  moduleUrl?: string | URL;
+  /** the .wasm bytes, if the caller already has them */
+  wasmBinary?: Uint8Array | ArrayBuffer;
 }
 
 export function createMachine(options?: CreateOptions): Promise<Machine>;
 
 export class Machine {
-    onOutput: ((bytes: Uint8Array) => void) | null;
-    onEvent: ((event: MachineEvent) => void) | null;
-    load(image: Uint8Array | ArrayBuffer): void;
-    /** Power-on reset from the image passed to load() last. */
-    reset(): void;
-    send(data: string | Uint8Array | ArrayBuffer): void;
-    readonly inputPending: number;
-    run(budget?: number): RunResult;
-    runUntilIdle(options?: { maxInstructions?: number; budget?: number }): RunResult;
-    takeOutput(): Uint8Array;
-    /** Live view of guest RAM. Read it freely; writes bypass the emulator
-     * (translated code is not invalidated), so use them only for test data. */
-    ram(): Uint8Array;
-    read(address: number | bigint, length: number): Uint8Array | null;
-    register(name: string): bigint;
-    counters(): Counters;
-    crash(): GuestCrash | null;
-    destroy(): void;
+  onOutput: ((bytes: Uint8Array) => void) | null;
+  onEvent: ((event: MachineEvent) => void) | null;
+  load(image: Uint8Array | ArrayBuffer): void;
+  /** Power-on reset from the image passed to load() last. */
+  reset(): void;
+  send(data: string | Uint8Array | ArrayBuffer): void;
+  readonly inputPending: number;
+  run(budget?: number): RunResult;
+  runUntilIdle(options?: { maxInstructions?: number; budget?: number }): RunResult;
+  takeOutput(): Uint8Array;
+  /** Live view of guest RAM. Read it freely; writes bypass the emulator
+   * (translated code is not invalidated), so use them only for test data. */
+  ram(): Uint8Array;
+  read(address: number | bigint, length: number): Uint8Array | null;
+  register(name: string): bigint;
+  counters(): Counters;
+  crash(): GuestCrash | null;
+  destroy(): void;
 }

@@ -32,174 +32,182 @@ const isNode = typeof process !== 'undefined' && process.versions?.node !== unde
  * @param {Uint8Array|ArrayBuffer} [options.wasmBinary] the .wasm bytes, if already loaded
  */
 export async function createMachine(options = {}) {
-    const moduleUrl = options.moduleUrl ?? new URL(/* @vite-ignore */ './allocplay-emu.mjs', import.meta.url);
-    const { default: factory } = await import(/* @vite-ignore */ String(moduleUrl));
-    const settings = { print: () => {}, printErr: (text) => console.warn(`emu-glue: ${text}`) };
-    if (options.wasmBinary) {
-        settings.wasmBinary = options.wasmBinary;
-    } else if (isNode) {
-        const { readFile } = await import('node:fs/promises');
-        settings.wasmBinary = await readFile(new URL('./allocplay-emu.wasm', moduleUrl));
-    }
-    const module = await factory(settings);
-    return new Machine(module);
+  const moduleUrl =
+    options.moduleUrl ?? new URL(/* @vite-ignore */ './allocplay-emu.mjs', import.meta.url);
+  const { default: factory } = await import(/* @vite-ignore */ String(moduleUrl));
+  const settings = { print: () => {}, printErr: (text) => console.warn(`emu-glue: ${text}`) };
+  if (options.wasmBinary) {
+    settings.wasmBinary = options.wasmBinary;
+  } else if (isNode) {
+    const { readFile } = await import('node:fs/promises');
+    settings.wasmBinary = await readFile(new URL('./allocplay-emu.wasm', moduleUrl));
+  }
+  const module = await factory(settings);
+  return new Machine(module);
 }
 
 export class Machine {
-    /** @param {any} module an instantiated Emscripten module */
-    constructor(module) {
-        this.module = module;
-        this.handle = module._apg_js_create();
-        if (this.handle === 0) throw new Error('emu-glue: cannot allocate the machine (out of memory)');
-        this.scratch = module._apg_js_malloc(16);
-        /** @type {((bytes: Uint8Array) => void) | null} */
-        this.onOutput = null;
-        /** @type {((event: {type: string, crash?: object}) => void) | null} */
-        this.onEvent = null;
-        this.pendingOutput = [];
-    }
+  /** @param {any} module an instantiated Emscripten module */
+  constructor(module) {
+    this.module = module;
+    this.handle = module._apg_js_create();
+    if (this.handle === 0) throw new Error('emu-glue: cannot allocate the machine (out of memory)');
+    this.scratch = module._apg_js_malloc(16);
+    /** @type {((bytes: Uint8Array) => void) | null} */
+    this.onOutput = null;
+    /** @type {((event: {type: string, crash?: object}) => void) | null} */
+    this.onEvent = null;
+    this.pendingOutput = [];
+  }
 
-    /** Copies bytes into wasm memory, calls fn(pointer, length), frees them. */
-    withBytes(bytes, fn) {
-        const m = this.module;
-        const pointer = m._apg_js_malloc(Math.max(bytes.length, 1));
-        m.HEAPU8.set(bytes, pointer);
-        try {
-            return fn(pointer, bytes.length);
-        } finally {
-            m._apg_js_free(pointer);
-        }
+  /** Copies bytes into wasm memory, calls fn(pointer, length), frees them. */
+  withBytes(bytes, fn) {
+    const m = this.module;
+    const pointer = m._apg_js_malloc(Math.max(bytes.length, 1));
+    m.HEAPU8.set(bytes, pointer);
+    try {
+      return fn(pointer, bytes.length);
+    } finally {
+      m._apg_js_free(pointer);
     }
+  }
 
-    /** Loads a raw kernel image and powers on. */
-    load(image) {
-        const ok = this.withBytes(toBytes(image), (p, n) => this.module._apg_js_load(this.handle, p, n));
-        if (!ok) throw new Error('emu-glue: the image does not fit in RAM or the CPU did not start');
-    }
+  /** Loads a raw kernel image and powers on. */
+  load(image) {
+    const ok = this.withBytes(toBytes(image), (p, n) =>
+      this.module._apg_js_load(this.handle, p, n),
+    );
+    if (!ok) throw new Error('emu-glue: the image does not fit in RAM or the CPU did not start');
+  }
 
-    /** Power-on reset from the image loaded last; queues are emptied. */
-    reset() {
-        if (!this.module._apg_js_reset(this.handle)) throw new Error('emu-glue: nothing to reset (no image)');
-        this.pendingOutput = [];
-        this.onEvent?.({ type: 'reset' });
-    }
+  /** Power-on reset from the image loaded last; queues are emptied. */
+  reset() {
+    if (!this.module._apg_js_reset(this.handle))
+      throw new Error('emu-glue: nothing to reset (no image)');
+    this.pendingOutput = [];
+    this.onEvent?.({ type: 'reset' });
+  }
 
-    /** Queues keystrokes for the guest's UART (a string is sent as UTF-8). */
-    send(data) {
-        this.withBytes(toBytes(data), (p, n) => this.module._apg_js_send(this.handle, p, n));
-    }
+  /** Queues keystrokes for the guest's UART (a string is sent as UTF-8). */
+  send(data) {
+    this.withBytes(toBytes(data), (p, n) => this.module._apg_js_send(this.handle, p, n));
+  }
 
-    /** Bytes sent but not yet read by the guest. */
-    get inputPending() {
-        return this.module._apg_js_rx_pending(this.handle);
-    }
+  /** Bytes sent but not yet read by the guest. */
+  get inputPending() {
+    return this.module._apg_js_rx_pending(this.handle);
+  }
 
-    /**
-     * Runs one slice of at most `budget` guest instructions.
-     * @returns {'slice'|'idle'|'powered-off'|'crashed'|'no-image'}
-     */
-    run(budget = DEFAULT_SLICE) {
-        const result = RUN_RESULTS[this.module._apg_js_run(this.handle, budget)] ?? 'crashed';
-        const output = this.drainOutput();
-        if (output.length > 0) {
-            if (this.onOutput) this.onOutput(output);
-            else this.pendingOutput.push(output);
-        }
-        if (result === 'crashed') this.onEvent?.({ type: 'crashed', crash: this.crash() });
-        else if (result === 'powered-off') this.onEvent?.({ type: 'powered-off' });
-        return result;
+  /**
+   * Runs one slice of at most `budget` guest instructions.
+   * @returns {'slice'|'idle'|'powered-off'|'crashed'|'no-image'}
+   */
+  run(budget = DEFAULT_SLICE) {
+    const result = RUN_RESULTS[this.module._apg_js_run(this.handle, budget)] ?? 'crashed';
+    const output = this.drainOutput();
+    if (output.length > 0) {
+      if (this.onOutput) this.onOutput(output);
+      else this.pendingOutput.push(output);
     }
+    if (result === 'crashed') this.onEvent?.({ type: 'crashed', crash: this.crash() });
+    else if (result === 'powered-off') this.onEvent?.({ type: 'powered-off' });
+    return result;
+  }
 
-    /** Runs slices until the guest waits for input, powers off or crashes. */
-    runUntilIdle({ maxInstructions = 50_000_000_000, budget = DEFAULT_SLICE } = {}) {
-        const limit = this.counters().instructions + maxInstructions;
-        for (;;) {
-            const result = this.run(budget);
-            if (result !== 'slice') return result;
-            if (this.counters().instructions >= limit) return 'slice';
-        }
+  /** Runs slices until the guest waits for input, powers off or crashes. */
+  runUntilIdle({ maxInstructions = 50_000_000_000, budget = DEFAULT_SLICE } = {}) {
+    const limit = this.counters().instructions + maxInstructions;
+    for (;;) {
+      const result = this.run(budget);
+      if (result !== 'slice') return result;
+      if (this.counters().instructions >= limit) return 'slice';
     }
+  }
 
-    drainOutput() {
-        const m = this.module;
-        const pointer = m._apg_js_tx(this.handle, this.scratch);
-        const count = m.HEAPU32[this.scratch >> 2];
-        return m.HEAPU8.slice(pointer, pointer + count);
-    }
+  drainOutput() {
+    const m = this.module;
+    const pointer = m._apg_js_tx(this.handle, this.scratch);
+    const count = m.HEAPU32[this.scratch >> 2];
+    return m.HEAPU8.slice(pointer, pointer + count);
+  }
 
-    /** UART output not yet delivered to onOutput. */
-    takeOutput() {
-        const parts = [...this.pendingOutput, this.drainOutput()];
-        this.pendingOutput = [];
-        const total = parts.reduce((n, p) => n + p.length, 0);
-        const out = new Uint8Array(total);
-        let offset = 0;
-        for (const p of parts) {
-            out.set(p, offset);
-            offset += p.length;
-        }
-        return out;
+  /** UART output not yet delivered to onOutput. */
+  takeOutput() {
+    const parts = [...this.pendingOutput, this.drainOutput()];
+    this.pendingOutput = [];
+    const total = parts.reduce((n, p) => n + p.length, 0);
+    const out = new Uint8Array(total);
+    let offset = 0;
+    for (const p of parts) {
+      out.set(p, offset);
+      offset += p.length;
     }
+    return out;
+  }
 
-    /** A live view of all guest RAM (no copy). Re-fetch it after wasm memory grows. */
-    ram() {
-        const pointer = this.module._apg_js_ram(this.handle);
-        return this.module.HEAPU8.subarray(pointer, pointer + RAM_SIZE);
-    }
+  /** A live view of all guest RAM (no copy). Re-fetch it after wasm memory grows. */
+  ram() {
+    const pointer = this.module._apg_js_ram(this.handle);
+    return this.module.HEAPU8.subarray(pointer, pointer + RAM_SIZE);
+  }
 
-    /** A copy of guest memory [address, address + length), or null outside RAM. */
-    read(address, length) {
-        const offset = Number(address) - RAM_BASE;
-        if (!Number.isSafeInteger(offset) || offset < 0 || length < 0 || offset + length > RAM_SIZE) return null;
-        return this.ram().slice(offset, offset + length);
-    }
+  /** A copy of guest memory [address, address + length), or null outside RAM. */
+  read(address, length) {
+    const offset = Number(address) - RAM_BASE;
+    if (!Number.isSafeInteger(offset) || offset < 0 || length < 0 || offset + length > RAM_SIZE)
+      return null;
+    return this.ram().slice(offset, offset + length);
+  }
 
-    /** A register by name (x0..x30, sp, pc, pstate, elr_el1, esr_el1, far_el1, vbar_el1, sp_el0, sp_el1). */
-    register(name) {
-        const m = this.module;
-        const ok = this.withBytes(toBytes(`${name}\0`), (p) => m._apg_js_register(this.handle, p, this.scratch));
-        if (!ok) throw new Error(`emu-glue: unknown register '${name}'`);
-        const lo = m.HEAPU32[this.scratch >> 2];
-        const hi = m.HEAPU32[(this.scratch >> 2) + 1];
-        return (BigInt(hi) << 32n) | BigInt(lo);
-    }
+  /** A register by name (x0..x30, sp, pc, pstate, elr_el1, esr_el1, far_el1, vbar_el1, sp_el0, sp_el1). */
+  register(name) {
+    const m = this.module;
+    const ok = this.withBytes(toBytes(`${name}\0`), (p) =>
+      m._apg_js_register(this.handle, p, this.scratch),
+    );
+    if (!ok) throw new Error(`emu-glue: unknown register '${name}'`);
+    const lo = m.HEAPU32[this.scratch >> 2];
+    const hi = m.HEAPU32[(this.scratch >> 2) + 1];
+    return (BigInt(hi) << 32n) | BigInt(lo);
+  }
 
-    counters() {
-        const out = {};
-        for (const [name, id] of Object.entries(COUNTERS)) out[name] = this.module._apg_js_counter(this.handle, id);
-        return out;
-    }
+  counters() {
+    const out = {};
+    for (const [name, id] of Object.entries(COUNTERS))
+      out[name] = this.module._apg_js_counter(this.handle, id);
+    return out;
+  }
 
-    /** null while the guest is healthy; otherwise what stopped it. */
-    crash() {
-        const p = this.module._apg_js_crash(this.handle);
-        if (p === 0) return null;
-        const m = this.module;
-        const u64 = (at) => (BigInt(m.HEAPU32[(at >> 2) + 1]) << 32n) | BigInt(m.HEAPU32[at >> 2]);
-        return {
-            ucError: m.HEAP32[p >> 2],
-            pc: u64(p + 8),
-            address: u64(p + 16),
-            kind: cString(m.HEAPU8, p + 24, 32),
-            message: cString(m.HEAPU8, p + 56, 160),
-        };
-    }
+  /** null while the guest is healthy; otherwise what stopped it. */
+  crash() {
+    const p = this.module._apg_js_crash(this.handle);
+    if (p === 0) return null;
+    const m = this.module;
+    const u64 = (at) => (BigInt(m.HEAPU32[(at >> 2) + 1]) << 32n) | BigInt(m.HEAPU32[at >> 2]);
+    return {
+      ucError: m.HEAP32[p >> 2],
+      pc: u64(p + 8),
+      address: u64(p + 16),
+      kind: cString(m.HEAPU8, p + 24, 32),
+      message: cString(m.HEAPU8, p + 56, 160),
+    };
+  }
 
-    destroy() {
-        this.module._apg_js_free(this.scratch);
-        this.module._apg_js_destroy(this.handle);
-        this.handle = 0;
-    }
+  destroy() {
+    this.module._apg_js_free(this.scratch);
+    this.module._apg_js_destroy(this.handle);
+    this.handle = 0;
+  }
 }
 
 function toBytes(data) {
-    if (typeof data === 'string') return new TextEncoder().encode(data);
-    if (data instanceof Uint8Array) return data;
-    return new Uint8Array(data);
+  if (typeof data === 'string') return new TextEncoder().encode(data);
+  if (data instanceof Uint8Array) return data;
+  return new Uint8Array(data);
 }
 
 function cString(heap, start, max) {
-    let end = start;
-    while (end < start + max && heap[end] !== 0) end++;
-    return new TextDecoder().decode(heap.subarray(start, end));
+  let end = start;
+  while (end < start + max && heap[end] !== 0) end++;
+  return new TextDecoder().decode(heap.subarray(start, end));
 }

@@ -9,8 +9,8 @@ import { createMachine } from './machine.mjs';
 
 const [kernelPath, keysPath, ...rest] = process.argv.slice(2);
 if (!kernelPath || !keysPath) {
-    console.error('usage: run-session.mjs KERNEL.img KEYS.bin [--module allocplay-emu.mjs]');
-    process.exit(2);
+  console.error('usage: run-session.mjs KERNEL.img KEYS.bin [--module allocplay-emu.mjs]');
+  process.exit(2);
 }
 const moduleIndex = rest.indexOf('--module');
 const stats = rest.includes('--stats');
@@ -22,36 +22,36 @@ const machine = await createMachine({ moduleUrl });
 // Synchronous writes: output appears while the guest runs, not when the
 // event loop next gets a turn (the benchmark timestamps it).
 machine.onOutput = (bytes) => {
-    for (let done = 0; done < bytes.length; ) done += writeSync(1, bytes, done);
+  for (let done = 0; done < bytes.length; ) done += writeSync(1, bytes, done);
 };
 machine.load(await readFile(kernelPath));
 machine.send(await readFile(keysPath));
 
 for (;;) {
-    const result = machine.run();
-    if (result === 'powered-off') {
-        console.error('run-session: guest powered off');
-        break;
-    }
-    if (result === 'crashed' || result === 'no-image') {
-        console.error(`run-session: ${machine.crash()?.message ?? result}`);
-        process.exitCode = 1;
-        break;
-    }
-    if (result === 'idle' && firstIdle === 0) firstIdle = performance.now();
-    if (result === 'idle' && machine.inputPending === 0) {
-        console.error('run-session: the script ended but the guest still waits for input');
-        process.exitCode = 3;
-        break;
-    }
+  const result = machine.run();
+  if (result === 'powered-off') {
+    console.error('run-session: guest powered off');
+    break;
+  }
+  if (result === 'crashed' || result === 'no-image') {
+    console.error(`run-session: ${machine.crash()?.message ?? result}`);
+    process.exitCode = 1;
+    break;
+  }
+  if (result === 'idle' && firstIdle === 0) firstIdle = performance.now();
+  if (result === 'idle' && machine.inputPending === 0) {
+    console.error('run-session: the script ended but the guest still waits for input');
+    process.exitCode = 3;
+    break;
+  }
 }
 
 if (stats) {
-    const seconds = (performance.now() - started) / 1000;
-    const { instructions } = machine.counters();
-    console.error(
-        `run-session: ${seconds.toFixed(3)} s, ${instructions} guest instructions, ` +
-            `${(instructions / seconds / 1e6).toFixed(1)} MIPS, first prompt after ` +
-            `${firstIdle ? (firstIdle - started).toFixed(1) : 0} ms`,
-    );
+  const seconds = (performance.now() - started) / 1000;
+  const { instructions } = machine.counters();
+  console.error(
+    `run-session: ${seconds.toFixed(3)} s, ${instructions} guest instructions, ` +
+      `${(instructions / seconds / 1e6).toFixed(1)} MIPS, first prompt after ` +
+      `${firstIdle ? (firstIdle - started).toFixed(1) : 0} ms`,
+  );
 }

@@ -9,5 +9,11 @@ export function startPreview(): Promise<{ url: string; stop: () => Promise<void>
 export function openPage(
   url: string,
   viewport?: { width: number; height: number },
-): Promise<{ page: Page; context: BrowserContext; errors: string[]; requests: string[]; close: () => Promise<void> }>;
+): Promise<{
+  page: Page;
+  context: BrowserContext;
+  errors: string[];
+  requests: string[];
+  close: () => Promise<void>;
+}>;
 export function waitForPrompt(page: Page, timeout?: number): Promise<void>;

@@ -50,10 +50,24 @@ export async function startPreview() {
   }
   const port = await freePort();
   const vite = join(REPO_ROOT, 'node_modules/vite/bin/vite.js');
-  const child = spawn(process.execPath, [vite, 'preview', '--config', 'web/vite.config.ts', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      vite,
+      'preview',
+      '--config',
+      'web/vite.config.ts',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--strictPort',
+    ],
+    {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let log = '';
   child.stdout.on('data', (d) => (log += d));
   child.stderr.on('data', (d) => (log += d));
@@ -123,5 +137,8 @@ export async function openPage(url, viewport = { width: 1440, height: 900 }) {
 
 /** Waits for the kernel's first prompt (test hooks must be on: ?test=1). */
 export async function waitForPrompt(page, timeout = 20_000) {
-  await page.waitForFunction(() => window.__allocplay?.timings().firstPrompt != null, null, { timeout, polling: 20 });
+  await page.waitForFunction(() => window.__allocplay?.timings().firstPrompt != null, null, {
+    timeout,
+    polling: 20,
+  });
 }

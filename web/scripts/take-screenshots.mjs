@@ -14,11 +14,14 @@ import { REPO_ROOT, openPage, startPreview, waitForPrompt } from './harness.mjs'
 
 const args = process.argv.slice(2);
 const OPTIONS_WITH_VALUES = ['--theme', '--only'];
-const valueOf = (option) => (args.includes(option) ? args[args.indexOf(option) + 1] : undefined);
-const out = args.find((a, i) => !a.startsWith('--') && !OPTIONS_WITH_VALUES.includes(args[i - 1])) ?? join(REPO_ROOT, 'docs/screenshots');
-const theme = valueOf('--theme') ?? 'light';
+const optionValue = (option) =>
+  args.includes(option) ? args[args.indexOf(option) + 1] : undefined;
+const out =
+  args.find((a, i) => !a.startsWith('--') && !OPTIONS_WITH_VALUES.includes(args[i - 1])) ??
+  join(REPO_ROOT, 'docs/screenshots');
+const theme = optionValue('--theme') ?? 'light';
 const all = args.includes('--all');
-const only = valueOf('--only') === undefined ? null : new Set(valueOf('--only').split(','));
+const only = optionValue('--only') === undefined ? null : new Set(optionValue('--only').split(','));
 /** Whether to take the shot `name` (the --all ones only with --all), or only those named by --only. */
 const wanted = (name, extra = false) => (only !== null ? only.has(name) : !extra || all);
 mkdirSync(out, { recursive: true });
@@ -41,7 +44,18 @@ try {
   if (wanted('playground')) {
     const { page, close } = await openPage(`${preview.url}?test=1&theme=${theme}`);
     await waitForPrompt(page);
-    await run(page, ['alloc 200', 'alloc 200', 'alloc 64 256', 'alloc 200', 'alloc 1000', 'alloc 200', 'free 0x40400040', 'free 0x40400200', 'alloc 40', 'info']);
+    await run(page, [
+      'alloc 200',
+      'alloc 200',
+      'alloc 64 256',
+      'alloc 200',
+      'alloc 1000',
+      'alloc 200',
+      'free 0x40400040',
+      'free 0x40400200',
+      'alloc 40',
+      'info',
+    ]);
     await page.locator('.block-table tbody tr[data-index="4"]').click();
     await settle(page);
     await page.screenshot({ path: join(out, 'playground.png') });
@@ -49,12 +63,21 @@ try {
     await close();
   }
   if (wanted('tlsf')) {
-    const { page, close } = await openPage(`${preview.url}?test=1&theme=${theme === 'light' ? 'dark' : 'light'}`);
+    const { page, close } = await openPage(
+      `${preview.url}?test=1&theme=${theme === 'light' ? 'dark' : 'light'}`,
+    );
     await waitForPrompt(page);
     const sizes = [24, 300, 40, 900, 70, 2500, 130, 5000, 60, 12000, 200, 700];
     await run(page, ['use tlsf', ...sizes.map((n) => `alloc ${n}`)]);
-    const blocks = await page.evaluate(() => window.__allocplay.model().blocks.map((b) => b.payload));
-    await run(page, blocks.filter((_, i) => i % 2 === 1 && i < sizes.length).map((p) => `free 0x${p.toString(16)}`));
+    const blocks = await page.evaluate(() =>
+      window.__allocplay.model().blocks.map((b) => b.payload),
+    );
+    await run(
+      page,
+      blocks
+        .filter((_, i) => i % 2 === 1 && i < sizes.length)
+        .map((p) => `free 0x${p.toString(16)}`),
+    );
     await run(page, ['info']);
     await page.screenshot({ path: join(out, 'tlsf.png') });
     console.log(`wrote ${join(out, 'tlsf.png')}`);
@@ -63,7 +86,16 @@ try {
   if (wanted('buddy')) {
     const { page, close } = await openPage(`${preview.url}?test=1&theme=${theme}`);
     await waitForPrompt(page);
-    await run(page, ['use buddy', 'alloc 100', 'alloc 3000', 'alloc 33', 'alloc 70000', 'alloc 500', 'free 0x404ff000', 'info']);
+    await run(page, [
+      'use buddy',
+      'alloc 100',
+      'alloc 3000',
+      'alloc 33',
+      'alloc 70000',
+      'alloc 500',
+      'free 0x404ff000',
+      'info',
+    ]);
     await page.screenshot({ path: join(out, 'buddy.png') });
     console.log(`wrote ${join(out, 'buddy.png')}`);
     await close();
@@ -71,7 +103,16 @@ try {
   if (wanted('page', true)) {
     const { page, close } = await openPage(`${preview.url}?test=1&theme=${theme}`);
     await waitForPrompt(page);
-    await run(page, ['use page', 'alloc 5000', 'alloc 1', 'alloc 12k', 'alloc 40000', 'alloc 4096', 'free 0x40403000', 'alloc 100000']);
+    await run(page, [
+      'use page',
+      'alloc 5000',
+      'alloc 1',
+      'alloc 12k',
+      'alloc 40000',
+      'alloc 4096',
+      'free 0x40403000',
+      'alloc 100000',
+    ]);
     await page.screenshot({ path: join(out, 'page.png') });
     console.log(`wrote ${join(out, 'page.png')}`);
     await close();
@@ -79,7 +120,14 @@ try {
   if (wanted('corrupted')) {
     const { page, close } = await openPage(`${preview.url}?test=1&theme=${theme}`);
     await waitForPrompt(page);
-    await run(page, ['alloc 100', 'alloc 200', 'alloc 300', 'free 0x40400040', 'corrupt 0x404000c0', 'check']);
+    await run(page, [
+      'alloc 100',
+      'alloc 200',
+      'alloc 300',
+      'free 0x40400040',
+      'corrupt 0x404000c0',
+      'check',
+    ]);
     await page.screenshot({ path: join(out, 'corrupted.png') });
     console.log(`wrote ${join(out, 'corrupted.png')}`);
     await close();
@@ -97,9 +145,14 @@ try {
   }
   if (wanted('embed', true)) {
     const script = encodeURIComponent('alloc 100;alloc 64 64;alloc 3000;free 0x40400040;info');
-    const { page, close } = await openPage(`${preview.url}?test=1&embed=1&alloc=bump&panels=terminal,heap&theme=${theme}&script=${script}`, { width: 1100, height: 640 });
+    const { page, close } = await openPage(
+      `${preview.url}?test=1&embed=1&alloc=bump&panels=terminal,heap&theme=${theme}&script=${script}`,
+      { width: 1100, height: 640 },
+    );
     await waitForPrompt(page);
-    await page.waitForFunction(() => window.__allocplay.commands().length === 6, null, { timeout: 20_000 });
+    await page.waitForFunction(() => window.__allocplay.commands().length === 6, null, {
+      timeout: 20_000,
+    });
     await settle(page);
     await page.screenshot({ path: join(out, 'embed.png') });
     console.log(`wrote ${join(out, 'embed.png')}`);

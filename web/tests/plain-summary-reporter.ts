@@ -21,6 +21,8 @@ export class PlainSummaryReporter implements Reporter {
       }
       if (module.state() === 'failed' && module.children.size === 0) failed++; // a file that did not even load
     }
-    console.log(`\n${this.label}: ${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
+    console.log(
+      `\n${this.label}: ${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`,
+    );
   }
 }

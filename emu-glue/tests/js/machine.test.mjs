@@ -10,9 +10,9 @@ import { pathToFileURL } from 'node:url';
 import { createMachine, RAM_BASE, RAM_SIZE } from '../../js/machine.mjs';
 
 const env = (name) => {
-    const value = process.env[name];
-    if (!value) throw new Error(`set ${name}`);
-    return value;
+  const value = process.env[name];
+  if (!value) throw new Error(`set ${name}`);
+  return value;
 };
 
 let machine;
@@ -21,116 +21,119 @@ const guest = (name) => readFile(join(env('ALLOCPLAY_GUESTS'), `${name}.img`));
 const text = (bytes) => new TextDecoder().decode(bytes);
 
 before(async () => {
-    machine = await createMachine({ moduleUrl: pathToFileURL(env('ALLOCPLAY_EMU_MODULE')) });
-    kernel = await readFile(env('ALLOCPLAY_KERNEL'));
+  machine = await createMachine({ moduleUrl: pathToFileURL(env('ALLOCPLAY_EMU_MODULE')) });
+  kernel = await readFile(env('ALLOCPLAY_KERNEL'));
 });
 
 function bootKernel() {
-    machine.onOutput = null;
-    machine.load(kernel);
-    assert.equal(machine.runUntilIdle(), 'idle');
-    return text(machine.takeOutput());
+  machine.onOutput = null;
+  machine.load(kernel);
+  assert.equal(machine.runUntilIdle(), 'idle');
+  return text(machine.takeOutput());
 }
 
 function command(line) {
-    machine.send(`${line}\r`);
-    const result = machine.runUntilIdle();
-    return { result, output: text(machine.takeOutput()) };
+  machine.send(`${line}\r`);
+  const result = machine.runUntilIdle();
+  return { result, output: text(machine.takeOutput()) };
 }
 
 test('run() before load() says there is no image', async () => {
-    const fresh = await createMachine({ moduleUrl: pathToFileURL(env('ALLOCPLAY_EMU_MODULE')) });
-    assert.equal(fresh.run(), 'no-image');
-    assert.throws(() => fresh.reset(), /no image/);
-    fresh.destroy();
+  const fresh = await createMachine({ moduleUrl: pathToFileURL(env('ALLOCPLAY_EMU_MODULE')) });
+  assert.equal(fresh.run(), 'no-image');
+  assert.throws(() => fresh.reset(), /no image/);
+  fresh.destroy();
 });
 
 test('the kernel boots to its prompt and answers commands', () => {
-    const banner = bootKernel();
-    assert.match(banner, /Allocator Playground kernel/);
-    assert.ok(banner.endsWith('first-fit> '));
-    const { output } = command('alloc 100');
-    assert.equal(output, 'alloc 100\r\nallocated 100 bytes at 0x40400040 (usable 112)\r\nfirst-fit> ');
+  const banner = bootKernel();
+  assert.match(banner, /Allocator Playground kernel/);
+  assert.ok(banner.endsWith('first-fit> '));
+  const { output } = command('alloc 100');
+  assert.equal(
+    output,
+    'alloc 100\r\nallocated 100 bytes at 0x40400040 (usable 112)\r\nfirst-fit> ',
+  );
 });
 
 test('onOutput receives the bytes and takeOutput() then has nothing left', () => {
-    bootKernel();
-    const chunks = [];
-    machine.onOutput = (bytes) => chunks.push(text(bytes));
-    machine.send('check\r');
-    machine.runUntilIdle();
-    machine.onOutput = null;
-    assert.match(chunks.join(''), /check: OK/);
-    assert.equal(machine.takeOutput().length, 0);
+  bootKernel();
+  const chunks = [];
+  machine.onOutput = (bytes) => chunks.push(text(bytes));
+  machine.send('check\r');
+  machine.runUntilIdle();
+  machine.onOutput = null;
+  assert.match(chunks.join(''), /check: OK/);
+  assert.equal(machine.takeOutput().length, 0);
 });
 
 test('guest memory is readable without copying and reads are bounded', () => {
-    bootKernel();
-    const header = machine.read(0x40080010, 4);
-    assert.equal(text(header), 'APGH');
-    const ram = machine.ram();
-    assert.equal(ram.length, RAM_SIZE);
-    assert.equal(ram[0x80010], 'A'.charCodeAt(0));
-    assert.equal(machine.read(RAM_BASE - 1, 1), null);
-    assert.equal(machine.read(RAM_BASE + RAM_SIZE - 2, 4), null);
-    assert.equal(machine.read(0x7000000000n, 4), null);
+  bootKernel();
+  const header = machine.read(0x40080010, 4);
+  assert.equal(text(header), 'APGH');
+  const ram = machine.ram();
+  assert.equal(ram.length, RAM_SIZE);
+  assert.equal(ram[0x80010], 'A'.charCodeAt(0));
+  assert.equal(machine.read(RAM_BASE - 1, 1), null);
+  assert.equal(machine.read(RAM_BASE + RAM_SIZE - 2, 4), null);
+  assert.equal(machine.read(0x7000000000n, 4), null);
 });
 
 test('registers are 64-bit BigInts; unknown names throw', () => {
-    bootKernel();
-    const pc = machine.register('pc');
-    assert.equal(typeof pc, 'bigint');
-    assert.ok(pc >= 0x40080000n && pc < 0x40100000n, `pc ${pc.toString(16)} is in the kernel`);
-    assert.equal(machine.register('vbar_el1') & 0x7ffn, 0n, 'vectors are 2 KiB aligned');
-    assert.equal(machine.register('pstate') & 0xcn, 0x4n, 'running at EL1');
-    assert.throws(() => machine.register('x31'), /unknown register/);
-    assert.throws(() => machine.register('bogus'), /unknown register/);
+  bootKernel();
+  const pc = machine.register('pc');
+  assert.equal(typeof pc, 'bigint');
+  assert.ok(pc >= 0x40080000n && pc < 0x40100000n, `pc ${pc.toString(16)} is in the kernel`);
+  assert.equal(machine.register('vbar_el1') & 0x7ffn, 0n, 'vectors are 2 KiB aligned');
+  assert.equal(machine.register('pstate') & 0xcn, 0x4n, 'running at EL1');
+  assert.throws(() => machine.register('x31'), /unknown register/);
+  assert.throws(() => machine.register('bogus'), /unknown register/);
 });
 
 test('counters count instructions and UART bytes', () => {
-    bootKernel();
-    const before = machine.counters();
-    command('info');
-    const after = machine.counters();
-    assert.ok(after.instructions > before.instructions);
-    assert.equal(after.uartRxBytes - before.uartRxBytes, 5);
-    assert.ok(after.uartTxBytes > before.uartTxBytes);
+  bootKernel();
+  const before = machine.counters();
+  command('info');
+  const after = machine.counters();
+  assert.ok(after.instructions > before.instructions);
+  assert.equal(after.uartRxBytes - before.uartRxBytes, 5);
+  assert.ok(after.uartTxBytes > before.uartTxBytes);
 });
 
 test('a crash is reported with kind, PC and fault address; reset recovers', async () => {
-    const events = [];
-    machine.onEvent = (e) => events.push(e);
-    machine.load(await guest('read_unmapped'));
-    assert.equal(machine.runUntilIdle(), 'crashed');
-    const crash = machine.crash();
-    assert.equal(crash.kind, 'unmapped read');
-    assert.equal(crash.address, 0x09010000n);
-    assert.equal(crash.pc, 0x40080004n);
-    assert.match(crash.message, /unmapped read at 0x9010000/);
-    assert.equal(events.at(-1).type, 'crashed');
-    assert.equal(machine.run(), 'crashed', 'stays crashed');
-    machine.reset();
-    assert.equal(machine.crash(), null);
-    assert.equal(events.at(-1).type, 'reset');
-    machine.onEvent = null;
+  const events = [];
+  machine.onEvent = (e) => events.push(e);
+  machine.load(await guest('read_unmapped'));
+  assert.equal(machine.runUntilIdle(), 'crashed');
+  const crash = machine.crash();
+  assert.equal(crash.kind, 'unmapped read');
+  assert.equal(crash.address, 0x09010000n);
+  assert.equal(crash.pc, 0x40080004n);
+  assert.match(crash.message, /unmapped read at 0x9010000/);
+  assert.equal(events.at(-1).type, 'crashed');
+  assert.equal(machine.run(), 'crashed', 'stays crashed');
+  machine.reset();
+  assert.equal(machine.crash(), null);
+  assert.equal(events.at(-1).type, 'reset');
+  machine.onEvent = null;
 });
 
 test('a runaway guest returns control after every slice', async () => {
-    machine.load(await guest('spin_forever'));
-    for (let i = 0; i < 5; i++) assert.equal(machine.run(200_000), 'slice');
-    assert.ok(machine.counters().instructions >= 1_000_000);
-    bootKernel();
-    assert.match(command('check').output, /check: OK/);
+  machine.load(await guest('spin_forever'));
+  for (let i = 0; i < 5; i++) assert.equal(machine.run(200_000), 'slice');
+  assert.ok(machine.counters().instructions >= 1_000_000);
+  bootKernel();
+  assert.match(command('check').output, /check: OK/);
 });
 
 test('halt powers the guest off', () => {
-    bootKernel();
-    const { result, output } = command('halt');
-    assert.equal(result, 'powered-off');
-    assert.match(output, /powering off/);
-    assert.equal(machine.run(), 'powered-off');
+  bootKernel();
+  const { result, output } = command('halt');
+  assert.equal(result, 'powered-off');
+  assert.match(output, /powering off/);
+  assert.equal(machine.run(), 'powered-off');
 });
 
 test('load() rejects an image that does not fit', () => {
-    assert.throws(() => machine.load(new Uint8Array(RAM_SIZE)), /does not fit/);
+  assert.throws(() => machine.load(new Uint8Array(RAM_SIZE)), /does not fit/);
 });

@@ -15,7 +15,8 @@ export class IdleWaiter {
 
   /** Resolves once the keys with sequence number `seq` were handled and the guest is idle. */
   whenIdleAfter(seq: number): Promise<void> {
-    if (this.last !== null && this.last.keysSeq >= seq && SETTLED.has(this.last.state)) return Promise.resolve();
+    if (this.last !== null && this.last.keysSeq >= seq && SETTLED.has(this.last.state))
+      return Promise.resolve();
     return new Promise((resolve) => this.waiters.push({ seq, resolve }));
   }
 

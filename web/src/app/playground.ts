@@ -65,8 +65,13 @@ export class Playground {
     events: BufferedEvents | null,
   ) {
     this.typing = config.typing;
-    this.theme = config.theme === 'system' ? (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light') : config.theme;
-    document.documentElement.dataset['theme'] = this.theme;
+    this.theme =
+      config.theme === 'system'
+        ? matchMedia('(prefers-color-scheme: dark)').matches
+          ? 'dark'
+          : 'light'
+        : config.theme;
+    document.documentElement.dataset.theme = this.theme;
     document.body.classList.toggle('embed', config.embed);
 
     const show = new Set(config.panels);
@@ -92,9 +97,17 @@ export class Playground {
     const mainColumn = el('div', { className: 'main-column' });
     if (show.has('terminal')) {
       const host = el('div', { className: 'terminal-host' });
-      const pane = el('section', { className: 'terminal-pane', attrs: { 'aria-label': 'Serial terminal' } }, [host, this.overlay.element]);
+      const pane = el(
+        'section',
+        { className: 'terminal-pane', attrs: { 'aria-label': 'Serial terminal' } },
+        [host, this.overlay.element],
+      );
       mainColumn.append(pane);
-      this.terminal = new TerminalView(host, (keys) => this.typeKeys(keys), this.theme === 'dark' ? DARK_TERMINAL : LIGHT_TERMINAL);
+      this.terminal = new TerminalView(
+        host,
+        (keys) => this.typeKeys(keys),
+        this.theme === 'dark' ? DARK_TERMINAL : LIGHT_TERMINAL,
+      );
     }
     const side = el('div', { className: 'side-pane' });
     if (show.has('cpu')) {
@@ -104,7 +117,13 @@ export class Playground {
     }
     if (show.has('table')) this.table = new BlockTable((index) => this.panel?.select(index));
     if (show.has('heap')) {
-      this.panel = new HeapPanel({ typeCommand: (c) => this.typeCommands([c]), readMemory: (a, n) => this.client?.readMemory(a, n) ?? Promise.resolve(null) }, this.table);
+      this.panel = new HeapPanel(
+        {
+          typeCommand: (c) => this.typeCommands([c]),
+          readMemory: (a, n) => this.client?.readMemory(a, n) ?? Promise.resolve(null),
+        },
+        this.table,
+      );
       side.append(this.panel.element);
     }
     if (this.table !== null) side.append(this.table.element);
@@ -115,13 +134,20 @@ export class Playground {
     if (!config.embed) root.append(this.status.element);
     for (const warning of config.warnings) console.info(`allocplay: ${warning}`);
 
-    this.typer = new ScriptTyper({ send: (keys) => this.typeKeys(keys), whenIdle: () => this.idle.whenIdleAfter(this.lastKeysSeq) });
+    this.typer = new ScriptTyper({
+      send: (keys) => this.typeKeys(keys),
+      whenIdle: () => this.idle.whenIdleAfter(this.lastKeysSeq),
+    });
     this.client = client;
     events?.attach({
       progress: (stage, loaded, total) => this.overlay.loading(progressText(stage, loaded, total)),
       ready: (timing) => {
         this.timings.workerReady = performance.now();
-        this.timings.worker = { fetchMs: timing.fetchMs, createMs: timing.createMs, loadMs: timing.loadMs };
+        this.timings.worker = {
+          fetchMs: timing.fetchMs,
+          createMs: timing.createMs,
+          loadMs: timing.loadMs,
+        };
       },
       output: (bytes) => this.output(bytes),
       status: (status) => this.onStatus(status),
@@ -134,11 +160,15 @@ export class Playground {
         this.cpuPanel?.update(model);
       },
       crashed: (crash) => this.onCrash(crash),
-      fatal: (message) => this.overlay.fatal(message, () => this.client?.restart('retry after an error')),
+      fatal: (message) =>
+        this.overlay.fatal(message, () => this.client?.restart('retry after an error')),
       restarted: () => this.onRestarted(),
     });
     if (client === null) {
-      this.overlay.fatal('This playground needs WebAssembly and Web Workers, which this browser does not offer (or has turned off).', null);
+      this.overlay.fatal(
+        'This playground needs WebAssembly and Web Workers, which this browser does not offer (or has turned off).',
+        null,
+      );
       this.status.setState('failed');
     } else if (this.state === 'loading') {
       this.overlay.loading('Loading the emulator…');
@@ -188,8 +218,12 @@ export class Playground {
   }
 
   private async runStartupScript(): Promise<void> {
-    const commands = [...(this.config.alloc !== null ? [`use ${this.config.alloc}`] : []), ...this.config.script];
-    if (commands.length > 0) await this.typeCommands(commands, this.config.embed ? 'instant' : this.typing);
+    const commands = [
+      ...(this.config.alloc !== null ? [`use ${this.config.alloc}`] : []),
+      ...this.config.script,
+    ];
+    if (commands.length > 0)
+      await this.typeCommands(commands, this.config.embed ? 'instant' : this.typing);
   }
 
   private onHeap(result: DecodeResult): void {
@@ -250,7 +284,7 @@ export class Playground {
 
   private setTheme(theme: 'light' | 'dark'): void {
     this.theme = theme;
-    document.documentElement.dataset['theme'] = theme;
+    document.documentElement.dataset.theme = theme;
     this.terminal?.setTheme(theme === 'dark' ? DARK_TERMINAL : LIGHT_TERMINAL);
     this.panel?.themeChanged();
   }
@@ -259,5 +293,7 @@ export class Playground {
 function progressText(stage: string, loaded: number, total: number): string {
   if (stage === 'start') return 'Starting the machine…';
   const what = stage === 'wasm' ? 'emulator' : 'kernel image';
-  return total > 0 ? `Loading the ${what}… ${humanBytes(loaded)} of ${humanBytes(total)}` : `Loading the ${what}… ${humanBytes(loaded)}`;
+  return total > 0
+    ? `Loading the ${what}… ${humanBytes(loaded)} of ${humanBytes(total)}`
+    : `Loading the ${what}… ${humanBytes(loaded)}`;
 }

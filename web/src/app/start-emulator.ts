@@ -8,7 +8,10 @@ export function canRunEmulator(): boolean {
   return typeof WebAssembly === 'object' && typeof Worker === 'function';
 }
 
-export function startEmulator(config: PlaygroundConfig, assetBase: URL): { client: EmulatorClient; events: BufferedEvents } {
+export function startEmulator(
+  config: PlaygroundConfig,
+  assetBase: URL,
+): { client: EmulatorClient; events: BufferedEvents } {
   const events = new BufferedEvents();
   const client = new EmulatorClient(
     {
@@ -17,7 +20,11 @@ export function startEmulator(config: PlaygroundConfig, assetBase: URL): { clien
       imageUrl: new URL('kernel8.img', assetBase).href,
     },
     events,
-    () => new Worker(new URL('../emu/worker.ts', import.meta.url), { type: 'module', name: 'allocplay-emulator' }),
+    () =>
+      new Worker(new URL('../emu/worker.ts', import.meta.url), {
+        type: 'module',
+        name: 'allocplay-emulator',
+      }),
     { testHooks: config.testHooks, responseTimeoutMs: 1000, heartbeatMs: 2000 },
   );
   client.start();

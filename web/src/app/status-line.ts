@@ -22,7 +22,11 @@ export class StatusLine {
   private readonly count = el('span', { className: 'status-item', text: '0 instructions' });
 
   constructor() {
-    this.element = el('footer', { className: 'status-line', attrs: { role: 'status', 'aria-live': 'off' } }, [this.allocator, this.state, this.speed, this.count]);
+    this.element = el(
+      'footer',
+      { className: 'status-line', attrs: { role: 'status', 'aria-live': 'off' } },
+      [this.allocator, this.state, this.speed, this.count],
+    );
   }
 
   setAllocator(name: string): void {
@@ -31,7 +35,7 @@ export class StatusLine {
 
   setState(state: RunState): void {
     this.state.textContent = STATE_TEXT[state];
-    this.state.dataset['state'] = state;
+    this.state.dataset.state = state;
   }
 
   update(status: StatusReport): void {

@@ -4,11 +4,17 @@ import type { CrashReport } from '../emu/protocol';
 import { button, el } from '../panel/dom';
 
 export class TerminalOverlay {
-  readonly element = el('div', { className: 'terminal-overlay', attrs: { role: 'alert', 'aria-live': 'assertive' } });
+  readonly element = el('div', {
+    className: 'terminal-overlay',
+    attrs: { role: 'alert', 'aria-live': 'assertive' },
+  });
 
   loading(text: string): void {
     this.element.className = 'terminal-overlay loading';
-    this.element.replaceChildren(el('div', { className: 'spinner', attrs: { 'aria-hidden': 'true' } }), el('p', { text }));
+    this.element.replaceChildren(
+      el('div', { className: 'spinner', attrs: { 'aria-hidden': 'true' } }),
+      el('p', { text }),
+    );
     this.element.hidden = false;
   }
 
@@ -27,13 +33,19 @@ export class TerminalOverlay {
 
   poweredOff(reset: () => void): void {
     this.element.className = 'terminal-overlay notice';
-    this.element.replaceChildren(el('p', { text: 'The guest powered off.' }), button('Boot again', reset, 'button primary'));
+    this.element.replaceChildren(
+      el('p', { text: 'The guest powered off.' }),
+      button('Boot again', reset, 'button primary'),
+    );
     this.element.hidden = false;
   }
 
   fatal(message: string, retry: (() => void) | null): void {
     this.element.className = 'terminal-overlay crashed';
-    this.element.replaceChildren(el('p', { className: 'overlay-title', text: message }), ...(retry ? [button('Try again', retry, 'button primary')] : []));
+    this.element.replaceChildren(
+      el('p', { className: 'overlay-title', text: message }),
+      ...(retry ? [button('Try again', retry, 'button primary')] : []),
+    );
     this.element.hidden = false;
   }
 

@@ -68,7 +68,10 @@ export function installTestHooks(playground: Playground): void {
     },
     terminalText: () => playground.terminal?.bufferText() ?? '',
     paste: (text) => playground.terminal?.terminal.paste(text),
-    terminalSize: () => ({ cols: playground.terminal?.terminal.cols ?? 0, rows: playground.terminal?.terminal.rows ?? 0 }),
+    terminalSize: () => ({
+      cols: playground.terminal?.terminal.cols ?? 0,
+      rows: playground.terminal?.terminal.rows ?? 0,
+    }),
     commands: () => [...playground.tracker.commands],
     state: () => playground.state,
     model: () => playground.panel?.currentModel ?? null,
@@ -111,7 +114,8 @@ export function installTestHooks(playground: Playground): void {
       await playground.whenIdle();
     },
     whenIdle: () => playground.whenIdle(),
-    writeMemory: (address, bytes) => playground.client?.testWriteMemory(address, new Uint8Array(bytes)),
+    writeMemory: (address, bytes) =>
+      playground.client?.testWriteMemory(address, new Uint8Array(bytes)),
     readMemory: async (address, length) => {
       const bytes = await playground.client?.readMemory(address, length);
       return bytes ? Array.from(bytes) : null;
@@ -146,7 +150,8 @@ export function installTestHooks(playground: Playground): void {
       return new Promise<number>((resolve) => {
         const poll = (): void => {
           // drawn in this frame: the screen shows it with the next one
-          if ((panel.currentModel?.generation ?? -1) > before) requestAnimationFrame(() => resolve(performance.now() - started));
+          if ((panel.currentModel?.generation ?? -1) > before)
+            requestAnimationFrame(() => resolve(performance.now() - started));
           else requestAnimationFrame(poll);
         };
         requestAnimationFrame(poll);

@@ -21,25 +21,44 @@ export class Toolbar {
   private readonly shareOutput: HTMLInputElement;
 
   constructor(actions: ToolbarActions, typing: 'human' | 'instant') {
-    this.allocatorSelect = el('select', { className: 'select', attrs: { 'aria-label': 'Allocator' } });
-    for (const name of ALLOCATORS) this.allocatorSelect.append(el('option', { text: name, attrs: { value: name } }));
+    this.allocatorSelect = el('select', {
+      className: 'select',
+      attrs: { 'aria-label': 'Allocator' },
+    });
+    for (const name of ALLOCATORS)
+      this.allocatorSelect.append(el('option', { text: name, attrs: { value: name } }));
     this.allocatorSelect.addEventListener('change', () => actions.use(this.allocatorSelect.value));
 
-    const examples = el('select', { className: 'select', attrs: { 'aria-label': 'Run an example' } });
+    const examples = el('select', {
+      className: 'select',
+      attrs: { 'aria-label': 'Run an example' },
+    });
     examples.append(el('option', { text: 'Examples…', attrs: { value: '' } }));
-    for (const e of EXAMPLES) examples.append(el('option', { text: e.title, title: e.summary, attrs: { value: e.id } }));
+    for (const e of EXAMPLES)
+      examples.append(el('option', { text: e.title, title: e.summary, attrs: { value: e.id } }));
     examples.addEventListener('change', () => {
       if (examples.value !== '') actions.example(examples.value);
       examples.value = '';
     });
 
-    const speed = el('select', { className: 'select', attrs: { 'aria-label': 'Typing speed of examples' } });
-    speed.append(el('option', { text: 'type like a person', attrs: { value: 'human' } }), el('option', { text: 'type instantly', attrs: { value: 'instant' } }));
+    const speed = el('select', {
+      className: 'select',
+      attrs: { 'aria-label': 'Typing speed of examples' },
+    });
+    speed.append(
+      el('option', { text: 'type like a person', attrs: { value: 'human' } }),
+      el('option', { text: 'type instantly', attrs: { value: 'instant' } }),
+    );
     speed.value = typing;
-    speed.addEventListener('change', () => actions.setTyping(speed.value === 'instant' ? 'instant' : 'human'));
+    speed.addEventListener('change', () =>
+      actions.setTyping(speed.value === 'instant' ? 'instant' : 'human'),
+    );
 
     this.runButton = button('Stop', () => actions.toggleRun(), 'button', 'Pause the emulator');
-    this.shareOutput = el('input', { className: 'share-output', attrs: { readonly: '', 'aria-label': 'Share link' } });
+    this.shareOutput = el('input', {
+      className: 'share-output',
+      attrs: { readonly: '', 'aria-label': 'Share link' },
+    });
     this.shareOutput.hidden = true;
     this.shareOutput.addEventListener('focus', () => this.shareOutput.select());
 
@@ -51,7 +70,12 @@ export class Toolbar {
       el('span', { className: 'spacer' }),
       this.runButton,
       button('Reset', () => actions.reset(), 'button', 'Reboot the machine from the kernel image'),
-      button('Share', () => actions.share(), 'button', 'Copy a link that replays the commands typed so far'),
+      button(
+        'Share',
+        () => actions.share(),
+        'button',
+        'Copy a link that replays the commands typed so far',
+      ),
       this.shareOutput,
       button('◐', () => actions.toggleTheme(), 'button icon', 'Switch light / dark theme'),
     ]);

@@ -40,7 +40,12 @@ export const MAX_SCRIPT_COMMANDS = 500;
 export function parseScript(text: string): string[] {
   return text
     .split(/[;\n\r]+/)
-    .map((line) => line.replace(/[^\x20-\x7e]/g, '').trim().slice(0, MAX_COMMAND_LENGTH))
+    .map((line) =>
+      line
+        .replace(/[^\x20-\x7e]/g, '')
+        .trim()
+        .slice(0, MAX_COMMAND_LENGTH),
+    )
     .filter((line) => line.length > 0)
     .slice(0, MAX_SCRIPT_COMMANDS);
 }
@@ -59,15 +64,20 @@ export function parseConfig(search: string): PlaygroundConfig {
   let panels: PanelName[] = [...PANELS];
   const panelsParam = params.get('panels');
   if (panelsParam !== null) {
-    const asked = panelsParam.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
+    const asked = panelsParam
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p.length > 0);
     const known = asked.filter((p): p is PanelName => (PANELS as readonly string[]).includes(p));
-    for (const p of asked) if (!known.includes(p as PanelName)) warnings.push(`unknown panel "${p}" ignored`);
+    for (const p of asked)
+      if (!known.includes(p as PanelName)) warnings.push(`unknown panel "${p}" ignored`);
     if (known.length > 0) panels = [...new Set(known)];
   }
 
   const themeParam = params.get('theme');
   const theme = themeParam === 'light' || themeParam === 'dark' ? themeParam : 'system';
-  if (themeParam !== null && theme === 'system') warnings.push(`unknown theme "${themeParam}" ignored`);
+  if (themeParam !== null && theme === 'system')
+    warnings.push(`unknown theme "${themeParam}" ignored`);
 
   return {
     alloc,

@@ -31,18 +31,30 @@ export function decodeCpu(memory: GuestMemory, pstate: number | null): CpuModel 
       return model;
     }
     const d = location.address;
-    model.program = readProgram(memory, memory.u32(d + Descriptor.userPid), memory.u64(d + Descriptor.userProgram), model.problems);
+    model.program = readProgram(
+      memory,
+      memory.u32(d + Descriptor.userPid),
+      memory.u64(d + Descriptor.userProgram),
+      model.problems,
+    );
     const log = decodeEventLog(memory, memory.u64(d + Descriptor.eventLog));
     if (log.ok) model.log = log.log;
     else model.problems.push(log.problem);
   } catch (error) {
     // every read above is range-checked: this is a decoder bug, shown rather than thrown
-    model.problems.push(`decoder failed: ${error instanceof Error ? error.message : String(error)}`);
+    model.problems.push(
+      `decoder failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   return model;
 }
 
-function readProgram(memory: GuestMemory, pid: number, nameAddress: number, problems: string[]): RunningProgram | null {
+function readProgram(
+  memory: GuestMemory,
+  pid: number,
+  nameAddress: number,
+  problems: string[],
+): RunningProgram | null {
   if (pid === 0) return null; // the kernel clears the pid when the program ends
   if (nameAddress === 0) return { pid, name: '' }; // the name is set just after the pid
   const name = readCString(memory, nameAddress, MAX_PROGRAM_NAME);

@@ -17,17 +17,25 @@ const hex = (value: number): string => `0x${value.toString(16)}`;
 
 export function decodeEventLog(memory: GuestMemory, address: number): EventLogDecoding {
   if (address === 0) return { ok: false, problem: 'the kernel publishes no event log' };
-  if (!memory.contains(address, EventLog.size)) return { ok: false, problem: `event log address ${hex(address)} is outside guest memory` };
+  if (!memory.contains(address, EventLog.size))
+    return { ok: false, problem: `event log address ${hex(address)} is outside guest memory` };
   const magic = memory.u32(address + EventLog.magic);
   if (magic === 0) return { ok: false, problem: 'the event log is not set up yet' };
-  if (magic !== EVENT_LOG_MAGIC) return { ok: false, problem: `bad event log magic ${hex(magic)} at ${hex(address)}` };
+  if (magic !== EVENT_LOG_MAGIC)
+    return { ok: false, problem: `bad event log magic ${hex(magic)} at ${hex(address)}` };
   const capacity = memory.u32(address + EventLog.capacity);
   if (capacity !== EVENT_LOG_CAPACITY)
-    return { ok: false, problem: `event log capacity ${capacity}, the ABI says ${EVENT_LOG_CAPACITY}: not read` };
+    return {
+      ok: false,
+      problem: `event log capacity ${capacity}, the ABI says ${EVENT_LOG_CAPACITY}: not read`,
+    };
   const writtenExact = memory.bigU64(address + EventLog.written);
   // one event per system call or interrupt: 2^53 of them would take centuries
   if (writtenExact > BigInt(Number.MAX_SAFE_INTEGER))
-    return { ok: false, problem: `event log claims ${writtenExact} events: not believable, not read` };
+    return {
+      ok: false,
+      problem: `event log claims ${writtenExact} events: not believable, not read`,
+    };
   const written = Number(writtenExact);
 
   const events: GuestEvent[] = [];
@@ -38,7 +46,9 @@ export function decodeEventLog(memory: GuestMemory, address: number): EventLogDe
       skipped++;
       continue;
     }
-    const args = Array.from({ length: EVENT_ARG_COUNT }, (_, i) => memory.bigU64(slot + Event.args + 8 * i)) as GuestEvent['args'];
+    const args = Array.from({ length: EVENT_ARG_COUNT }, (_, i) =>
+      memory.bigU64(slot + Event.args + 8 * i),
+    ) as GuestEvent['args'];
     events.push({
       sequence: n,
       kind: memory.u32(slot + Event.kind),

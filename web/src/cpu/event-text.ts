@@ -38,7 +38,11 @@ function describeSyscall(event: GuestEvent): EventDescription {
   const tone: EventTone = failed ? 'error' : 'normal';
   if (call === undefined) {
     // an unknown number: all three argument registers, since nobody knows how many it takes
-    return { label: 'svc', text: `syscall ${event.number}(${event.args.map(hex).join(', ')}) = ${formatResult(event.result, 'decimal')}`, tone };
+    return {
+      label: 'svc',
+      text: `syscall ${event.number}(${event.args.map(hex).join(', ')}) = ${formatResult(event.result, 'decimal')}`,
+      tone,
+    };
   }
   const args = event.args.slice(0, call.params.length).map(hex).join(', ');
   // exit never returns; sigreturn returns into the interrupted code, unless it was not in a handler
@@ -56,7 +60,11 @@ export function describeEvent(event: GuestEvent): EventDescription {
       return describeSyscall(event);
     case EventKind.Irq: {
       const name = INTERRUPT_NAMES[event.number];
-      return { label: 'irq', text: name === undefined ? `${event.number}` : `${event.number}: ${name}`, tone: 'normal' };
+      return {
+        label: 'irq',
+        text: name === undefined ? `${event.number}` : `${event.number}: ${name}`,
+        tone: 'normal',
+      };
     }
     case EventKind.Signal: {
       const name = SIGNAL_NAMES[event.number];
@@ -69,7 +77,11 @@ export function describeEvent(event: GuestEvent): EventDescription {
       return { label: 'fault', text: `${where}${address}`, tone: 'error' };
     }
     case EventKind.Exit:
-      return { label: 'exit', text: `pid ${event.number}, code ${event.result}`, tone: event.result === 0n ? 'normal' : 'error' };
+      return {
+        label: 'exit',
+        text: `pid ${event.number}, code ${event.result}`,
+        tone: event.result === 0n ? 'normal' : 'error',
+      };
     default:
       return {
         label: `kind ${event.kind}`,

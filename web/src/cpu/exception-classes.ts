@@ -37,4 +37,6 @@ export function exceptionClassName(ec: number): string {
 }
 
 /** Classes for which FAR_EL1 holds the faulting address (the kernel's far_is_valid()). */
-export const FAR_VALID_CLASSES: ReadonlySet<number> = new Set([0x20, 0x21, 0x22, 0x24, 0x25, 0x34, 0x35]);
+export const FAR_VALID_CLASSES: ReadonlySet<number> = new Set([
+  0x20, 0x21, 0x22, 0x24, 0x25, 0x34, 0x35,
+]);

@@ -14,14 +14,21 @@ export interface GuestString {
  * scribbled name can neither inject markup nor hide as control characters.
  * Null when `address` itself is outside memory.
  */
-export function readCString(memory: GuestMemory, address: number, maxBytes: number): GuestString | null {
+export function readCString(
+  memory: GuestMemory,
+  address: number,
+  maxBytes: number,
+): GuestString | null {
   if (!memory.contains(address, 1)) return null;
   let text = '';
   for (let i = 0; i < maxBytes; i++) {
     if (!memory.contains(address + i, 1)) return { text, truncated: true };
     const byte = memory.u8(address + i);
     if (byte === 0) return { text, truncated: false };
-    text += byte >= 0x20 && byte < 0x7f && byte !== 0x5c ? String.fromCharCode(byte) : `\\x${byte.toString(16).padStart(2, '0')}`;
+    text +=
+      byte >= 0x20 && byte < 0x7f && byte !== 0x5c
+        ? String.fromCharCode(byte)
+        : `\\x${byte.toString(16).padStart(2, '0')}`;
   }
   return { text, truncated: true };
 }

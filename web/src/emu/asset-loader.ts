@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /** Fetches a binary asset, reporting progress as bytes arrive. */
 
-export async function fetchBytes(url: string, onProgress: (loaded: number, total: number) => void): Promise<Uint8Array> {
+export async function fetchBytes(
+  url: string,
+  onProgress: (loaded: number, total: number) => void,
+): Promise<Uint8Array> {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`cannot load ${url}: HTTP ${response.status}`);
   const total = Number(response.headers.get('content-length') ?? 0);

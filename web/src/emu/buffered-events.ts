@@ -7,7 +7,9 @@
  */
 import type { EmulatorEvents } from './emulator-client';
 
-type Call = { [K in keyof EmulatorEvents]: [K, Parameters<EmulatorEvents[K]>] }[keyof EmulatorEvents];
+type Call = {
+  [K in keyof EmulatorEvents]: [K, Parameters<EmulatorEvents[K]>];
+}[keyof EmulatorEvents];
 
 export class BufferedEvents implements EmulatorEvents {
   private target: EmulatorEvents | null = null;
@@ -15,7 +17,8 @@ export class BufferedEvents implements EmulatorEvents {
 
   attach(target: EmulatorEvents): void {
     this.target = target;
-    for (const [name, args] of this.queue.splice(0)) (target[name] as (...a: unknown[]) => void)(...args);
+    for (const [name, args] of this.queue.splice(0))
+      (target[name] as (...a: unknown[]) => void)(...args);
   }
 
   private call(entry: Call): void {

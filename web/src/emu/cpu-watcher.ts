@@ -32,7 +32,12 @@ export class CpuWatcher {
    * A new picture if anything the panel shows changed, else null.
    * `readPstate` is only called when a decode is due (it crosses into the emulator).
    */
-  sample(memory: GuestMemory, readPstate: () => number | null, now: number, settled: boolean): CpuSample | null {
+  sample(
+    memory: GuestMemory,
+    readPstate: () => number | null,
+    now: number,
+    settled: boolean,
+  ): CpuSample | null {
     if (!settled && now - this.lastDecodeAt < this.minIntervalMs) return null;
     const started = performance.now();
     const model = decodeCpu(memory, readPstate());

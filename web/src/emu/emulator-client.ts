@@ -7,7 +7,13 @@
  */
 import type { CpuModel } from '../cpu/model';
 import type { DecodeResult } from '../heap/model';
-import type { BootRequest, CrashReport, PageToWorker, StatusReport, WorkerToPage } from './protocol';
+import type {
+  BootRequest,
+  CrashReport,
+  PageToWorker,
+  StatusReport,
+  WorkerToPage,
+} from './protocol';
 
 export interface EmulatorEvents {
   progress(stage: string, loaded: number, total: number): void;
@@ -42,7 +48,11 @@ export class EmulatorClient {
     private readonly assets: EmulatorAssets,
     private readonly events: EmulatorEvents,
     private readonly createWorker: () => Worker,
-    private readonly options: { testHooks: boolean; responseTimeoutMs: number; heartbeatMs: number } = {
+    private readonly options: {
+      testHooks: boolean;
+      responseTimeoutMs: number;
+      heartbeatMs: number;
+    } = {
       testHooks: false,
       responseTimeoutMs: 1000,
       heartbeatMs: 2000,
@@ -138,7 +148,10 @@ export class EmulatorClient {
     // before `ready` the worker is fetching and compiling (asynchronously)
     if (this.awaitingReply !== null || this.worker === null || !this.booted) return;
     const id = this.nextId++;
-    const timer = setTimeout(() => this.restart('the emulator stopped responding'), this.options.responseTimeoutMs);
+    const timer = setTimeout(
+      () => this.restart('the emulator stopped responding'),
+      this.options.responseTimeoutMs,
+    );
     this.awaitingReply = { id, timer };
     this.post({ type: 'ping', id });
   }
@@ -156,7 +169,12 @@ export class EmulatorClient {
         break;
       case 'ready':
         this.booted = true;
-        this.events.ready({ bootMs: message.bootMs, fetchMs: message.fetchMs, createMs: message.createMs, loadMs: message.loadMs });
+        this.events.ready({
+          bootMs: message.bootMs,
+          fetchMs: message.fetchMs,
+          createMs: message.createMs,
+          loadMs: message.loadMs,
+        });
         break;
       case 'output':
         this.events.output(message.bytes);

@@ -7,7 +7,7 @@
  */
 import { Descriptor, IMAGE_HEADER_OFFSET, IMAGE_LOAD_ADDRESS, ImageHeader } from '../heap/abi';
 import { decodeHeap } from '../heap/decoder';
-import { GuestMemory } from '../heap/guest-memory';
+import type { GuestMemory } from '../heap/guest-memory';
 import type { DecodeResult } from '../heap/model';
 
 export interface HeapSample {
@@ -37,7 +37,8 @@ export class HeapWatcher {
     if (!settled && now - this.lastDecodeAt < this.minIntervalMs) return null;
     const generation = readGeneration(memory);
     if (generation === this.lastGeneration && this.lastStatus === 'ok') return null;
-    if (generation !== null && generation % 2 !== 0 && this.lastStatus === 'busy' && !settled) return null;
+    if (generation !== null && generation % 2 !== 0 && this.lastStatus === 'busy' && !settled)
+      return null;
     const started = performance.now();
     const result = decodeHeap(memory);
     const decodeMs = performance.now() - started;

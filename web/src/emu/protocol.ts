@@ -3,7 +3,14 @@
 import type { CpuModel } from '../cpu/model';
 import type { DecodeResult } from '../heap/model';
 
-export type RunState = 'loading' | 'running' | 'idle' | 'stopped' | 'crashed' | 'powered-off' | 'failed';
+export type RunState =
+  | 'loading'
+  | 'running'
+  | 'idle'
+  | 'stopped'
+  | 'crashed'
+  | 'powered-off'
+  | 'failed';
 
 export interface CrashReport {
   /** hex strings: bigints do not survive every path to the DOM */
@@ -48,7 +55,12 @@ export interface StatusReport {
 }
 
 export type WorkerToPage =
-  | { type: 'progress'; stage: 'module' | 'wasm' | 'image' | 'start'; loaded: number; total: number }
+  | {
+      type: 'progress';
+      stage: 'module' | 'wasm' | 'image' | 'start';
+      loaded: number;
+      total: number;
+    }
   /** ms spent, from the boot request: fetching the wasm and image, creating the machine, loading the image */
   | { type: 'ready'; bootMs: number; fetchMs: number; createMs: number; loadMs: number }
   | { type: 'output'; bytes: Uint8Array }

@@ -90,6 +90,8 @@ export class RunLoop {
     const sample = executed / elapsedMs;
     this.speed = this.speed === 0 ? sample : this.speed * 0.7 + sample * 0.3;
     // aim for a few slices per turn, so a turn overshoots sliceMs by little
-    this.budget = Math.round(Math.min(MAX_BUDGET, Math.max(MIN_BUDGET, (this.speed * this.sliceMs) / 3)));
+    this.budget = Math.round(
+      Math.min(MAX_BUDGET, Math.max(MIN_BUDGET, (this.speed * this.sliceMs) / 3)),
+    );
   }
 }

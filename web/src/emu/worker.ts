@@ -9,7 +9,14 @@ import { GuestMemory } from '../heap/guest-memory';
 import { fetchBytes } from './asset-loader';
 import { CpuWatcher } from './cpu-watcher';
 import { HeapWatcher } from './heap-watcher';
-import type { BootRequest, CrashReport, PageToWorker, RunState, StatusReport, WorkerToPage } from './protocol';
+import type {
+  BootRequest,
+  CrashReport,
+  PageToWorker,
+  RunState,
+  StatusReport,
+  WorkerToPage,
+} from './protocol';
 import { type LoopEvent, RunLoop } from './run-loop';
 
 interface WorkerScope {
@@ -18,7 +25,8 @@ interface WorkerScope {
 }
 const scope = self as unknown as WorkerScope;
 
-const post = (message: WorkerToPage, transfer: Transferable[] = []): void => scope.postMessage(message, transfer);
+const post = (message: WorkerToPage, transfer: Transferable[] = []): void =>
+  scope.postMessage(message, transfer);
 
 let machine: Machine | null = null;
 /** the kernel image: Reset boots it again, whatever was loaded since */
@@ -62,7 +70,11 @@ function postStatus(): void {
 
 function sampleHeap(settled: boolean): void {
   if (machine === null) return;
-  const sample = watcher.sample(new GuestMemory(machine.ram(), RAM_BASE), performance.now(), settled);
+  const sample = watcher.sample(
+    new GuestMemory(machine.ram(), RAM_BASE),
+    performance.now(),
+    settled,
+  );
   if (sample === null) return;
   if (sample.result.status === 'invalid') {
     const message = sample.result.findings[0]?.message ?? '';
@@ -86,7 +98,12 @@ function readPstate(): number | null {
 
 function sampleCpu(settled: boolean): void {
   if (machine === null) return;
-  const sample = cpuWatcher.sample(new GuestMemory(machine.ram(), RAM_BASE), readPstate, performance.now(), settled);
+  const sample = cpuWatcher.sample(
+    new GuestMemory(machine.ram(), RAM_BASE),
+    readPstate,
+    performance.now(),
+    settled,
+  );
   if (sample !== null) post({ type: 'cpu', model: sample.model, decodeMs: sample.decodeMs });
 }
 
@@ -94,7 +111,12 @@ function crashReport(m: Machine): CrashReport | null {
   const crash = m.crash();
   if (crash === null) return null;
   const hex = (v: bigint): string => `0x${v.toString(16)}`;
-  return { pc: hex(crash.pc), address: hex(crash.address), kind: crash.kind, message: crash.message };
+  return {
+    pc: hex(crash.pc),
+    address: hex(crash.address),
+    kind: crash.kind,
+    message: crash.message,
+  };
 }
 
 function afterTurn(event: LoopEvent): void {
@@ -105,10 +127,12 @@ function afterTurn(event: LoopEvent): void {
   else if (event === 'powered-off') state = 'powered-off';
   else if (event === 'crashed') state = 'crashed';
   else state = 'failed';
-  if (event === 'crashed' && machine !== null) post({ type: 'crashed', crash: crashReport(machine) });
+  if (event === 'crashed' && machine !== null)
+    post({ type: 'crashed', crash: crashReport(machine) });
   sampleHeap(event !== 'slice');
   sampleCpu(event !== 'slice');
-  if (state !== previous || event !== 'slice' || performance.now() - lastStatusAt > 250) postStatus();
+  if (state !== previous || event !== 'slice' || performance.now() - lastStatusAt > 250)
+    postStatus();
 }
 
 async function boot(request: BootRequest): Promise<void> {
@@ -137,15 +161,30 @@ async function boot(request: BootRequest): Promise<void> {
     machine.load(image);
     const loaded = performance.now();
     loop = new RunLoop(
-      { run: (budget) => machine!.run(budget), get inputPending() { return machine!.inputPending; }, instructions: () => machine!.counters().instructions },
+      {
+        run: (budget) => machine!.run(budget),
+        get inputPending() {
+          return machine!.inputPending;
+        },
+        instructions: () => machine!.counters().instructions,
+      },
       afterTurn,
     );
     state = 'running';
-    post({ type: 'ready', bootMs: loaded - started, fetchMs: fetched - started, createMs: created - fetched, loadMs: loaded - created });
+    post({
+      type: 'ready',
+      bootMs: loaded - started,
+      fetchMs: fetched - started,
+      createMs: created - fetched,
+      loadMs: loaded - created,
+    });
     loop.start();
   } catch (error) {
     state = 'failed';
-    post({ type: 'fatal', message: `The emulator could not start: ${error instanceof Error ? error.message : String(error)}` });
+    post({
+      type: 'fatal',
+      message: `The emulator could not start: ${error instanceof Error ? error.message : String(error)}`,
+    });
   }
 }
 
@@ -213,7 +252,10 @@ scope.onmessage = (event) => {
       break;
     case 'read-memory': {
       const bytes = machine?.read(message.address, message.length) ?? null;
-      post({ type: 'memory', id: message.id, address: message.address, bytes }, bytes ? [bytes.buffer] : []);
+      post(
+        { type: 'memory', id: message.id, address: message.address, bytes },
+        bytes ? [bytes.buffer] : [],
+      );
       break;
     }
     case 'test-write-memory': {

@@ -34,7 +34,14 @@ export const TLSF_HEAP_START = 0x40400d10;
 function comparisonTrace(heapStart: number): string[] {
   const sizes = [3000, 64, 1000, 64];
   const [big, , medium] = sequentialPayloads(heapStart, sizes);
-  return [...sizes.map((n) => `alloc ${n}`), `free ${hex(big!)}`, `free ${hex(medium!)}`, 'alloc 900', 'info', 'check'];
+  return [
+    ...sizes.map((n) => `alloc ${n}`),
+    `free ${hex(big!)}`,
+    `free ${hex(medium!)}`,
+    'alloc 900',
+    'info',
+    'check',
+  ];
 }
 
 function fragmentationWalk(): string[] {
@@ -61,7 +68,16 @@ export const EXAMPLES: readonly ExampleScript[] = [
     id: 'basic',
     title: 'Basic allocation',
     summary: 'Allocate three blocks, look at the heap, free one and look again.',
-    commands: ['use first-fit', 'alloc 100', 'alloc 200', 'alloc 1k', 'info', `free ${hex(0x404000c0)}`, 'info', 'check'],
+    commands: [
+      'use first-fit',
+      'alloc 100',
+      'alloc 200',
+      'alloc 1k',
+      'info',
+      `free ${hex(0x404000c0)}`,
+      'info',
+      'check',
+    ],
   },
   {
     id: 'fragmentation',
@@ -89,31 +105,60 @@ export const EXAMPLES: readonly ExampleScript[] = [
   {
     id: 'buddy',
     title: 'Buddy split and merge',
-    summary: 'One small request splits a big block down to 128 bytes; freeing merges the buddies back.',
-    commands: ['use buddy', 'alloc 100', 'info', 'alloc 100', 'info', 'free 0x404ff000', 'free 0x404ff080', 'info', 'check'],
+    summary:
+      'One small request splits a big block down to 128 bytes; freeing merges the buddies back.',
+    commands: [
+      'use buddy',
+      'alloc 100',
+      'info',
+      'alloc 100',
+      'info',
+      'free 0x404ff000',
+      'free 0x404ff080',
+      'info',
+      'check',
+    ],
   },
   {
     id: 'tlsf-vs-first-fit',
     title: 'TLSF vs first-fit',
-    summary: 'The same trace on both: first-fit takes the first hole that fits, TLSF the best-fitting class.',
-    commands: ['use first-fit', ...comparisonTrace(FIRST_FIT_HEAP_START), 'use tlsf', ...comparisonTrace(TLSF_HEAP_START)],
+    summary:
+      'The same trace on both: first-fit takes the first hole that fits, TLSF the best-fitting class.',
+    commands: [
+      'use first-fit',
+      ...comparisonTrace(FIRST_FIT_HEAP_START),
+      'use tlsf',
+      ...comparisonTrace(TLSF_HEAP_START),
+    ],
   },
   {
     id: 'corruption',
     title: 'Heap corruption',
-    summary: 'The kernel scribbles over a block header on purpose; check and the panel name the damage; reset repairs it.',
-    commands: ['use first-fit', 'alloc 100', 'alloc 200', 'alloc 300', `corrupt ${hex(0x404000c0)}`, 'check', 'reset', 'check'],
+    summary:
+      'The kernel scribbles over a block header on purpose; check and the panel name the damage; reset repairs it.',
+    commands: [
+      'use first-fit',
+      'alloc 100',
+      'alloc 200',
+      'alloc 300',
+      `corrupt ${hex(0x404000c0)}`,
+      'check',
+      'reset',
+      'check',
+    ],
   },
   {
     id: 'user-malloc',
     title: 'User program: malloc through svc',
-    summary: 'A program at EL0 asks the kernel for memory with system calls; the CPU panel lists every svc and its result.',
+    summary:
+      'A program at EL0 asks the kernel for memory with system calls; the CPU panel lists every svc and its result.',
     commands: ['run malloc', 'info'],
   },
   {
     id: 'alarm',
     title: 'Alarm and signal',
-    summary: 'Two timer interrupts deliver SIGALRM to a handler at EL0, which flips a counter 1 -> 2 -> 3.',
+    summary:
+      'Two timer interrupts deliver SIGALRM to a handler at EL0, which flips a counter 1 -> 2 -> 3.',
     commands: ['run alarm'],
   },
 ];

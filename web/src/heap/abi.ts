@@ -70,7 +70,15 @@ export const EventLog = {
 export const FF_MAGIC = 0x46465041; // "APFF"
 export const FF_USED = 0x1;
 export const FF_FLAG_BITS = 0xf; // low bits of size_flags that are not size
-export const FfState = { magic: 0, reserved: 4, heapStart: 8, heapEnd: 16, freeHead: 24, regionSize: 32, size: 40 } as const;
+export const FfState = {
+  magic: 0,
+  reserved: 4,
+  heapStart: 8,
+  heapEnd: 16,
+  freeHead: 24,
+  regionSize: 32,
+  size: 40,
+} as const;
 export const FfBlock = { sizeFlags: 0, prevSize: 8, requested: 12, size: 16 } as const;
 export const FreeLinks = { next: 0, prev: 8, size: 16 } as const;
 

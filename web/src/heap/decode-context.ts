@@ -73,7 +73,9 @@ export class DecodeContext {
       this.error(`more than ${MAX_BLOCKS} blocks: walk stopped`, input.start);
       return false;
     }
-    const metaLength = this.memory.contains(input.metaAddress, input.metaLength) ? input.metaLength : 0;
+    const metaLength = this.memory.contains(input.metaAddress, input.metaLength)
+      ? input.metaLength
+      : 0;
     const metaOffset = this.metaUsed;
     if (metaLength > 0) {
       this.reserveMeta(metaLength);
@@ -115,7 +117,7 @@ export class DecodeContext {
   blockIndexAt(address: number): number {
     if (this.startIndex === null || this.startIndexSize !== this.blocks.length) {
       this.startIndex = new Map();
-      this.blocks.forEach((b, i) => this.startIndex!.set(b.start, i));
+      for (const [i, b] of this.blocks.entries()) this.startIndex.set(b.start, i);
       this.startIndexSize = this.blocks.length;
     }
     return this.startIndex.get(address) ?? -1;

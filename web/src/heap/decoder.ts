@@ -58,7 +58,8 @@ function decodeUnchecked(memory: GuestMemory, options: DecodeOptions): DecodeRes
   const d = location.address;
 
   const generation = memory.u32(d + Descriptor.generation);
-  if (generation % 2 !== 0) return { status: 'busy', generation, message: 'heap is being modified' };
+  if (generation % 2 !== 0)
+    return { status: 'busy', generation, message: 'heap is being modified' };
 
   const kind = memory.u32(d + Descriptor.kind);
   const regionStart = memory.u64(d + Descriptor.regionStart);
@@ -76,7 +77,8 @@ function decodeUnchecked(memory: GuestMemory, options: DecodeOptions): DecodeRes
 
   // The kernel was not running during the read if the generation still matches.
   const after = memory.u32(d + Descriptor.generation);
-  if (after !== generation) return { status: 'busy', generation: after, message: 'heap changed while it was read' };
+  if (after !== generation)
+    return { status: 'busy', generation: after, message: 'heap changed while it was read' };
 
   return {
     status: 'ok',
@@ -108,7 +110,11 @@ function withCheckFirst(findings: Finding[], check: CheckResult): Finding[] {
 }
 
 /** stats() as every allocator computes it: sums over the walk, allocator-specific largest_free. */
-export function totalsOf(blocks: readonly HeapBlock[], regionSize: number, largestFree: number): HeapTotals {
+export function totalsOf(
+  blocks: readonly HeapBlock[],
+  regionSize: number,
+  largestFree: number,
+): HeapTotals {
   let usedBytes = 0;
   let requestedBytes = 0;
   let freeBytes = 0;

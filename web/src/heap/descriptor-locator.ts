@@ -4,7 +4,15 @@
  * this page's ABI version. Shared by the heap decoder and the CPU panel's
  * decoder, so both say the same thing about a kernel they cannot read.
  */
-import { ABI_VERSION, DESCRIPTOR_MAGIC, Descriptor, IMAGE_HEADER_OFFSET, IMAGE_LOAD_ADDRESS, IMAGE_MAGIC, ImageHeader } from './abi';
+import {
+  ABI_VERSION,
+  DESCRIPTOR_MAGIC,
+  Descriptor,
+  IMAGE_HEADER_OFFSET,
+  IMAGE_LOAD_ADDRESS,
+  IMAGE_MAGIC,
+  ImageHeader,
+} from './abi';
 import type { GuestMemory } from './guest-memory';
 
 export type DescriptorLocation =
@@ -19,19 +27,30 @@ export function abiMismatch(where: string, version: number): string {
   return `${where} uses heap ABI version ${version}, this page reads version ${ABI_VERSION}: build the page and the kernel from the same tree`;
 }
 
-export function locateDescriptor(memory: GuestMemory, header = DEFAULT_IMAGE_HEADER_ADDRESS): DescriptorLocation {
-  if (!memory.contains(header, ImageHeader.size)) return { ok: false, message: 'the image header is outside guest memory', address: header };
+export function locateDescriptor(
+  memory: GuestMemory,
+  header = DEFAULT_IMAGE_HEADER_ADDRESS,
+): DescriptorLocation {
+  if (!memory.contains(header, ImageHeader.size))
+    return { ok: false, message: 'the image header is outside guest memory', address: header };
   if (memory.u32(header + ImageHeader.magic) !== IMAGE_MAGIC)
-    return { ok: false, message: 'no Allocator Playground image header (bad magic)', address: header };
+    return {
+      ok: false,
+      message: 'no Allocator Playground image header (bad magic)',
+      address: header,
+    };
   const headerVersion = memory.u32(header + ImageHeader.abiVersion);
-  if (headerVersion !== ABI_VERSION) return { ok: false, message: abiMismatch('the kernel image', headerVersion), address: header };
+  if (headerVersion !== ABI_VERSION)
+    return { ok: false, message: abiMismatch('the kernel image', headerVersion), address: header };
   const address = memory.u64(header + ImageHeader.descriptor);
   if (!memory.contains(address, Descriptor.size))
     return { ok: false, message: 'heap descriptor address is outside guest memory', address };
   const magic = memory.u32(address + Descriptor.magic);
   if (magic === 0) return { ok: false, message: 'the kernel has not set up its heap yet', address };
-  if (magic !== DESCRIPTOR_MAGIC) return { ok: false, message: 'bad heap descriptor magic', address };
+  if (magic !== DESCRIPTOR_MAGIC)
+    return { ok: false, message: 'bad heap descriptor magic', address };
   const version = memory.u32(address + Descriptor.abiVersion);
-  if (version !== ABI_VERSION) return { ok: false, message: abiMismatch('the heap descriptor', version), address };
+  if (version !== ABI_VERSION)
+    return { ok: false, message: abiMismatch('the heap descriptor', version), address };
   return { ok: true, address };
 }

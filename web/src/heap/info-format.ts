@@ -26,13 +26,16 @@ export function formatInfo(model: HeapModel): string {
   ];
   model.blocks.forEach((b, index) => {
     const size = b.status === 'used' ? b.requested : b.usable;
-    lines.push(`Block ${index}: Address=0x${b.payload.toString(16)}, Size=${size}, Status=${b.status === 'used' ? 'USED' : 'FREE'}`);
+    lines.push(
+      `Block ${index}: Address=0x${b.payload.toString(16)}, Size=${size}, Status=${b.status === 'used' ? 'USED' : 'FREE'}`,
+    );
   });
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** The kernel's `check` line (cmd_check() in firmware/kernel/cmd_heap.c). */
 export function formatCheck(model: HeapModel): string {
-  if (!model.check.ok) return `check: FAILED: ${model.check.problem} at 0x${model.check.where.toString(16)}\n`;
+  if (!model.check.ok)
+    return `check: FAILED: ${model.check.problem} at 0x${model.check.where.toString(16)}\n`;
   return `check: OK (${model.totals.usedBlocks} used, ${model.totals.freeBlocks} free blocks)\n`;
 }

@@ -4,7 +4,14 @@
  * list; TLSF's first- and second-level bitmaps and its bins; the buddy free
  * lists per order and control table; the page map summary; the bump pointer.
  */
-import type { BuddyExtras, BumpExtras, FirstFitExtras, HeapModel, PageExtras, TlsfExtras } from '../heap/model';
+import type {
+  BuddyExtras,
+  BumpExtras,
+  FirstFitExtras,
+  HeapModel,
+  PageExtras,
+  TlsfExtras,
+} from '../heap/model';
 import { hexAddress, hexBytes, humanBytes, percent } from '../util/format';
 import { el } from './dom';
 import { freeListChips } from './free-list-chips';
@@ -34,31 +41,51 @@ function section(title: string, ...children: Array<Node | string>): HTMLElement 
 }
 
 function firstFit(extras: FirstFitExtras, onSelect: SelectBlock): HTMLElement {
-  return section(`Free list (${extras.freeList.nodes.length}, address order)`, freeListChips(extras.freeList, onSelect));
+  return section(
+    `Free list (${extras.freeList.nodes.length}, address order)`,
+    freeListChips(extras.freeList, onSelect),
+  );
 }
 
 function tlsf(extras: TlsfExtras, model: HeapModel, onSelect: SelectBlock): HTMLElement {
   // levels up to the one holding the heap's size: the rest are always empty
   const heapBytes = model.regionEnd - model.regionStart;
-  const levels = Math.min(extras.slBitmaps.length, Math.max(1, Math.floor(Math.log2(heapBytes)) - 6));
-  const grid = el('div', { className: 'tlsf-grid', attrs: { role: 'grid', 'aria-label': 'TLSF bitmaps' } });
+  const levels = Math.min(
+    extras.slBitmaps.length,
+    Math.max(1, Math.floor(Math.log2(heapBytes)) - 6),
+  );
+  const grid = el('div', {
+    className: 'tlsf-grid',
+    attrs: { role: 'grid', 'aria-label': 'TLSF bitmaps' },
+  });
   grid.style.setProperty('--sl-count', '16');
   grid.append(el('span', { className: 'tlsf-corner', text: 'fl \\ sl' }));
-  for (let sl = 0; sl < 16; sl++) grid.append(el('span', { className: 'tlsf-head', text: String(sl) }));
+  for (let sl = 0; sl < 16; sl++)
+    grid.append(el('span', { className: 'tlsf-head', text: String(sl) }));
   const binAt = new Map(extras.bins.map((b) => [`${b.fl}:${b.sl}`, b]));
   for (let fl = 0; fl < levels; fl++) {
     const flSet = ((extras.flBitmap >>> fl) & 1) === 1;
-    grid.append(el('span', { className: `tlsf-fl ${flSet ? 'set' : ''}`, text: String(fl), title: `fl_bitmap bit ${fl}: ${flSet ? 'set' : 'clear'}` }));
+    grid.append(
+      el('span', {
+        className: `tlsf-fl ${flSet ? 'set' : ''}`,
+        text: String(fl),
+        title: `fl_bitmap bit ${fl}: ${flSet ? 'set' : 'clear'}`,
+      }),
+    );
     for (let sl = 0; sl < 16; sl++) {
       const set = ((extras.slBitmaps[fl]! >>> sl) & 1) === 1;
       const bin = binAt.get(`${fl}:${sl}`);
-      const cell = el('button', { className: `tlsf-cell ${set ? 'set' : ''}`, attrs: { 'aria-label': `fl ${fl} sl ${sl}` } });
+      const cell = el('button', {
+        className: `tlsf-cell ${set ? 'set' : ''}`,
+        attrs: { 'aria-label': `fl ${fl} sl ${sl}` },
+      });
       cell.type = 'button';
       if (bin !== undefined) {
         cell.textContent = String(bin.list.nodes.length);
         cell.title = `(${fl}, ${sl}) ${bin.minSize}–${bin.maxSize} bytes: ${bin.list.nodes.length} free block${bin.list.nodes.length === 1 ? '' : 's'}`;
         const first = bin.list.nodes[0];
-        if (first !== undefined && first.blockIndex >= 0) cell.addEventListener('click', () => onSelect(first.blockIndex));
+        if (first !== undefined && first.blockIndex >= 0)
+          cell.addEventListener('click', () => onSelect(first.blockIndex));
       } else {
         cell.disabled = true;
       }
@@ -69,12 +96,16 @@ function tlsf(extras: TlsfExtras, model: HeapModel, onSelect: SelectBlock): HTML
   for (const bin of extras.bins) {
     bins.append(
       el('div', { className: 'tlsf-bin' }, [
-        el('span', { className: 'tlsf-bin-name', text: `(${bin.fl}, ${bin.sl}) ${humanBytes(bin.minSize)}–${humanBytes(bin.maxSize + 1)}` }),
+        el('span', {
+          className: 'tlsf-bin-name',
+          text: `(${bin.fl}, ${bin.sl}) ${humanBytes(bin.minSize)}–${humanBytes(bin.maxSize + 1)}`,
+        }),
         freeListChips(bin.list, onSelect),
       ]),
     );
   }
-  if (extras.bins.length === 0) bins.append(el('span', { className: 'muted', text: 'no free blocks' }));
+  if (extras.bins.length === 0)
+    bins.append(el('span', { className: 'muted', text: 'no free blocks' }));
   return el('div', {}, [
     section(`Bitmaps (fl_bitmap 0x${extras.flBitmap.toString(16)})`, grid),
     section(`Bins (${extras.bins.length} non-empty)`, bins),
@@ -86,10 +117,22 @@ const MAX_TABLE_ROWS = 400;
 function buddy(extras: BuddyExtras, onSelect: SelectBlock): HTMLElement {
   const lists = el('div', { className: 'buddy-lists' });
   for (const list of extras.freeLists) {
-    lists.append(el('div', { className: 'tlsf-bin' }, [el('span', { className: 'tlsf-bin-name', text: list.label.replace('buddy ', '') }), freeListChips(list, onSelect)]));
+    lists.append(
+      el('div', { className: 'tlsf-bin' }, [
+        el('span', { className: 'tlsf-bin-name', text: list.label.replace('buddy ', '') }),
+        freeListChips(list, onSelect),
+      ]),
+    );
   }
-  if (extras.freeLists.length === 0) lists.append(el('span', { className: 'muted', text: 'no free blocks' }));
-  const head = el('tr', {}, ['Unit', 'Address', 'Entry', 'Order', 'State', 'Requested'].map((t) => el('th', { text: t, attrs: { scope: 'col' } })));
+  if (extras.freeLists.length === 0)
+    lists.append(el('span', { className: 'muted', text: 'no free blocks' }));
+  const head = el(
+    'tr',
+    {},
+    ['Unit', 'Address', 'Entry', 'Order', 'State', 'Requested'].map((t) =>
+      el('th', { text: t, attrs: { scope: 'col' } }),
+    ),
+  );
   const body = el('tbody');
   const stateName = ['none', 'FREE', 'USED', 'invalid'];
   for (const entry of extras.tableEntries.slice(0, MAX_TABLE_ROWS)) {
@@ -106,8 +149,17 @@ function buddy(extras: BuddyExtras, onSelect: SelectBlock): HTMLElement {
     );
   }
   const more =
-    extras.tableEntries.length > MAX_TABLE_ROWS ? el('p', { className: 'muted', text: `first ${MAX_TABLE_ROWS} of ${extras.tableEntries.length} entries` }) : '';
-  const table = el('table', { className: 'control-table' }, [el('caption', { className: 'visually-hidden', text: 'Buddy control table' }), el('thead', {}, [head]), body]);
+    extras.tableEntries.length > MAX_TABLE_ROWS
+      ? el('p', {
+          className: 'muted',
+          text: `first ${MAX_TABLE_ROWS} of ${extras.tableEntries.length} entries`,
+        })
+      : '';
+  const table = el('table', { className: 'control-table' }, [
+    el('caption', { className: 'visually-hidden', text: 'Buddy control table' }),
+    el('thead', {}, [head]),
+    body,
+  ]);
   return el('div', {}, [
     section('Free lists per order', lists),
     section(
@@ -131,7 +183,10 @@ function page(extras: PageExtras): HTMLElement {
 function bump(extras: BumpExtras, model: HeapModel): HTMLElement {
   const total = extras.end - extras.start;
   const usedFraction = total > 0 ? (extras.next - extras.start) / total : 0;
-  const bar = el('div', { className: 'bump-bar', attrs: { role: 'img', 'aria-label': `bump pointer at ${percent(usedFraction)} of the arena` } });
+  const bar = el('div', {
+    className: 'bump-bar',
+    attrs: { role: 'img', 'aria-label': `bump pointer at ${percent(usedFraction)} of the arena` },
+  });
   const fill = el('div', { className: 'bump-fill' });
   fill.style.width = `${usedFraction * 100}%`;
   const pointer = el('div', { className: 'bump-pointer', text: 'next' });

@@ -9,7 +9,10 @@ import type { HeapBlock } from '../heap/model';
 
 export type BlockChange = 'same' | 'changed' | 'split' | 'merged';
 
-export function diffBlocks(previous: readonly HeapBlock[] | null, current: readonly HeapBlock[]): BlockChange[] {
+export function diffBlocks(
+  previous: readonly HeapBlock[] | null,
+  current: readonly HeapBlock[],
+): BlockChange[] {
   const changes = new Array<BlockChange>(current.length).fill('same');
   if (previous === null || previous.length === 0) return changes;
   let p = 0;
@@ -30,7 +33,8 @@ export function diffBlocks(previous: readonly HeapBlock[] | null, current: reado
     } else if (overlaps > 1) {
       changes[i] = 'merged';
     } else if (first.start === c.start && first.span === c.span) {
-      const same = first.status === c.status && first.requested === c.requested && first.payload === c.payload;
+      const same =
+        first.status === c.status && first.requested === c.requested && first.payload === c.payload;
       changes[i] = same ? 'same' : 'changed';
     } else if (first.start <= c.start && first.start + first.span >= end) {
       changes[i] = 'split';

@@ -11,7 +11,16 @@ import { button, el } from './dom';
 
 const ROW_HEIGHT = 24;
 const OVERSCAN = 8;
-const COLUMNS = ['#', 'Address', 'Start', 'Span', 'Usable', 'Requested', 'Status', 'Metadata bytes'];
+const COLUMNS = [
+  '#',
+  'Address',
+  'Start',
+  'Span',
+  'Usable',
+  'Requested',
+  'Status',
+  'Metadata bytes',
+];
 
 export class BlockTable {
   readonly element: HTMLElement;
@@ -27,11 +36,22 @@ export class BlockTable {
   private viewHeight = 0;
 
   constructor(private readonly onSelect: (index: number) => void) {
-    this.caption = el('caption', { className: 'visually-hidden', text: 'Heap blocks in address order' });
-    const head = el('thead', {}, [el('tr', {}, COLUMNS.map((c) => el('th', { text: c, attrs: { scope: 'col' } })))]);
+    this.caption = el('caption', {
+      className: 'visually-hidden',
+      text: 'Heap blocks in address order',
+    });
+    const head = el('thead', {}, [
+      el(
+        'tr',
+        {},
+        COLUMNS.map((c) => el('th', { text: c, attrs: { scope: 'col' } })),
+      ),
+    ]);
     this.body = el('tbody');
     this.table = el('table', { className: 'block-table' }, [this.caption, head, this.body]);
-    this.scroller = el('div', { className: 'block-table-scroll', attrs: { tabindex: '0' } }, [this.table]);
+    this.scroller = el('div', { className: 'block-table-scroll', attrs: { tabindex: '0' } }, [
+      this.table,
+    ]);
     // cached, like CanvasSurface: no layout reads while the panel rebuilds
     this.scroller.addEventListener(
       'scroll',
@@ -45,22 +65,34 @@ export class BlockTable {
       this.viewHeight = this.scroller.clientHeight;
       this.requestRender();
     }).observe(this.scroller);
-    const copy = button('Copy as text', () => void this.copy(), 'button small', 'Copy every block as tab-separated text');
-    this.element = el('section', { className: 'table-panel', attrs: { 'aria-label': 'Block table' } }, [
-      el('div', { className: 'section-head' }, [el('h2', { text: 'Blocks' }), copy]),
-      this.scroller,
-    ]);
+    const copy = button(
+      'Copy as text',
+      () => void this.copy(),
+      'button small',
+      'Copy every block as tab-separated text',
+    );
+    this.element = el(
+      'section',
+      { className: 'table-panel', attrs: { 'aria-label': 'Block table' } },
+      [
+        el('div', { className: 'section-head' }, [el('h2', { text: 'Blocks' }), copy]),
+        this.scroller,
+      ],
+    );
     // arrow keys move the selection while the table has focus
     this.scroller.addEventListener('keydown', (event) => {
       if (this.model === null || (event.key !== 'ArrowDown' && event.key !== 'ArrowUp')) return;
       event.preventDefault();
       const step = event.key === 'ArrowDown' ? 1 : -1;
-      const next = Math.min(this.model.blocks.length - 1, Math.max(0, (this.selected ?? -1) + step));
+      const next = Math.min(
+        this.model.blocks.length - 1,
+        Math.max(0, (this.selected ?? -1) + step),
+      );
       this.onSelect(next);
     });
     this.body.addEventListener('click', (event) => {
       const row = (event.target as HTMLElement).closest('tr');
-      const index = row?.dataset['index'];
+      const index = row?.dataset.index;
       if (index !== undefined) this.onSelect(Number(index));
     });
   }
@@ -109,7 +141,9 @@ export class BlockTable {
   }
 
   private spacer(height: number): HTMLTableRowElement {
-    const row = el('tr', { className: 'spacer', attrs: { 'aria-hidden': 'true' } }, [el('td', { attrs: { colspan: String(COLUMNS.length) } })]);
+    const row = el('tr', { className: 'spacer', attrs: { 'aria-hidden': 'true' } }, [
+      el('td', { attrs: { colspan: String(COLUMNS.length) } }),
+    ]);
     row.style.height = `${height}px`;
     return row;
   }
@@ -117,14 +151,32 @@ export class BlockTable {
   private row(model: HeapModel, index: number): HTMLTableRowElement {
     const b = model.blocks[index]!;
     const meta = hexBytes(model.metaBytes.subarray(b.metaOffset, b.metaOffset + b.metaLength));
-    const status = b.role === 'dead' ? 'free (dead)' : b.role === 'tail' ? 'free (untouched)' : b.status;
-    const cells = [String(index), hexAddress(b.payload), hexAddress(b.start), String(b.span), String(b.usable), String(b.requested), status, meta];
+    const status =
+      b.role === 'dead' ? 'free (dead)' : b.role === 'tail' ? 'free (untouched)' : b.status;
+    const cells = [
+      String(index),
+      hexAddress(b.payload),
+      hexAddress(b.start),
+      String(b.span),
+      String(b.usable),
+      String(b.requested),
+      status,
+      meta,
+    ];
     const change = this.changes[index];
-    const classes = [b.status, index === this.selected ? 'selected' : '', change !== undefined && change !== 'same' ? `change-${change}` : '']
+    const classes = [
+      b.status,
+      index === this.selected ? 'selected' : '',
+      change !== undefined && change !== 'same' ? `change-${change}` : '',
+    ]
       .filter((c) => c !== '')
       .join(' ');
-    const row = el('tr', { className: classes, attrs: { 'aria-rowindex': String(index + 2) } }, cells.map((c) => el('td', { text: c })));
-    row.dataset['index'] = String(index);
+    const row = el(
+      'tr',
+      { className: classes, attrs: { 'aria-rowindex': String(index + 2) } },
+      cells.map((c) => el('td', { text: c })),
+    );
+    row.dataset.index = String(index);
     if (index === this.selected) row.setAttribute('aria-selected', 'true');
     return row;
   }
@@ -136,9 +188,20 @@ export class BlockTable {
     const lines = [COLUMNS.join('\t')];
     model.blocks.forEach((b, i) => {
       const meta = hexBytes(model.metaBytes.subarray(b.metaOffset, b.metaOffset + b.metaLength));
-      lines.push([i, hexAddress(b.payload), hexAddress(b.start), b.span, b.usable, b.requested, b.role ?? b.status, meta].join('\t'));
+      lines.push(
+        [
+          i,
+          hexAddress(b.payload),
+          hexAddress(b.start),
+          b.span,
+          b.usable,
+          b.requested,
+          b.role ?? b.status,
+          meta,
+        ].join('\t'),
+      );
     });
-    return lines.join('\n') + '\n';
+    return `${lines.join('\n')}\n`;
   }
 
   private async copy(): Promise<void> {

@@ -118,7 +118,13 @@ export class BuddyView {
       close(node.depth);
       this.topOrder = Math.max(this.topOrder, node.order);
       this.bottomOrder = Math.min(this.bottomOrder, node.order);
-      const placed: PlacedNode = { x: cursor, width: 0, order: node.order, state: node.state, blockIndex: node.blockIndex };
+      const placed: PlacedNode = {
+        x: cursor,
+        width: 0,
+        order: node.order,
+        state: node.state,
+        blockIndex: node.blockIndex,
+      };
       this.nodes[i] = placed;
       if (node.state === 'split') {
         open.push(i);
@@ -163,14 +169,27 @@ export class BuddyView {
       if (node.x > view.left + view.width || node.x + node.width < view.left) continue;
       const y = this.rowOf(node.order);
       const fill =
-        node.state === 'split' ? palette.split : node.state === 'used' ? palette.used : node.state === 'free' ? palette.free : palette.corrupt;
+        node.state === 'split'
+          ? palette.split
+          : node.state === 'used'
+            ? palette.used
+            : node.state === 'free'
+              ? palette.free
+              : palette.corrupt;
       const height = node.state === 'split' ? ROW_HEIGHT - 3 : bottom - y - 1;
       ctx.fillStyle = fill;
       ctx.fillRect(node.x + 0.5, y + 1, Math.max(node.width - 1, 1), height);
       if (node.state !== 'split') {
         const block = this.model?.blocks[node.blockIndex];
         // the longest label that fits: "requested / size", then the size alone
-        const labels = block ? (block.status === 'used' ? [`${humanBytes(block.requested)} of ${humanBytes(block.span)}`, humanBytes(block.span)] : [humanBytes(block.span)]) : [];
+        const labels = block
+          ? block.status === 'used'
+            ? [
+                `${humanBytes(block.requested)} of ${humanBytes(block.span)}`,
+                humanBytes(block.span),
+              ]
+            : [humanBytes(block.span)]
+          : [];
         const label = labels.find((l) => ctx.measureText(l).width <= node.width - 8);
         if (label !== undefined) {
           ctx.fillStyle = node.state === 'used' ? '#ffffff' : palette.text;

@@ -38,7 +38,10 @@ export class CanvasSurface {
     this.element = document.createElement('div');
     this.element.className = `canvas-surface ${className}`;
     this.element.setAttribute('role', 'img');
-    this.element.setAttribute('aria-label', 'Heap picture (the Blocks table has the same blocks as text)');
+    this.element.setAttribute(
+      'aria-label',
+      'Heap picture (the Blocks table has the same blocks as text)',
+    );
     this.inner = document.createElement('div');
     this.inner.className = 'canvas-surface-inner';
     this.canvas = document.createElement('canvas');
@@ -95,13 +98,18 @@ export class CanvasSurface {
   /** Mouse position in content coordinates. */
   contentPoint(event: MouseEvent): { x: number; y: number } {
     const rect = this.element.getBoundingClientRect();
-    return { x: event.clientX - rect.left + this.scrollLeft, y: event.clientY - rect.top + this.scrollTop };
+    return {
+      x: event.clientX - rect.left + this.scrollLeft,
+      y: event.clientY - rect.top + this.scrollTop,
+    };
   }
 
   scrollToContent(x: number, y: number): void {
     const { scrollLeft, scrollTop, width, height } = this;
-    if (y < scrollTop || y > scrollTop + height - 30) this.element.scrollTop = Math.max(0, y - height / 3);
-    if (x < scrollLeft || x > scrollLeft + width - 30) this.element.scrollLeft = Math.max(0, x - width / 3);
+    if (y < scrollTop || y > scrollTop + height - 30)
+      this.element.scrollTop = Math.max(0, y - height / 3);
+    if (x < scrollLeft || x > scrollLeft + width - 30)
+      this.element.scrollLeft = Math.max(0, x - width / 3);
   }
 
   requestDraw(): void {
@@ -115,7 +123,11 @@ export class CanvasSurface {
   drawNow(): void {
     const width = Math.min(this.width, Math.max(this.contentWidth, 1));
     // the element may just have been resized to fit its content: use the smaller
-    const height = Math.min(this.height || this.contentHeight, this.fittedHeight ?? Infinity, Math.max(this.contentHeight, 1));
+    const height = Math.min(
+      this.height || this.contentHeight,
+      this.fittedHeight ?? Infinity,
+      Math.max(this.contentHeight, 1),
+    );
     if (width <= 0 || height <= 0) return;
     const ratio = window.devicePixelRatio || 1;
     const left = this.scrollLeft;
@@ -123,7 +135,10 @@ export class CanvasSurface {
     this.canvas.style.transform = `translate(${left}px, ${top}px)`;
     this.canvas.style.width = `${width}px`;
     this.canvas.style.height = `${height}px`;
-    if (this.canvas.width !== Math.round(width * ratio) || this.canvas.height !== Math.round(height * ratio)) {
+    if (
+      this.canvas.width !== Math.round(width * ratio) ||
+      this.canvas.height !== Math.round(height * ratio)
+    ) {
       this.canvas.width = Math.round(width * ratio);
       this.canvas.height = Math.round(height * ratio);
     }

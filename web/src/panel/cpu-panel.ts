@@ -22,9 +22,19 @@ export class CpuPanel {
   private readonly count = el('span', { className: 'event-count muted' });
   private readonly hideWrites = el('input', { attrs: { type: 'checkbox' } });
   private readonly problems = el('ul', { className: 'cpu-problems' });
-  private readonly list = el('ol', { className: 'event-log', attrs: { role: 'log', 'aria-label': 'Kernel events, newest last' } });
-  private readonly empty = el('p', { className: 'event-empty muted', text: 'No events yet: run a user program (try "run alarm").' });
-  private readonly scroller = el('div', { className: 'event-log-scroll', attrs: { tabindex: '0', 'aria-label': 'Kernel events' } }, [this.list, this.empty]);
+  private readonly list = el('ol', {
+    className: 'event-log',
+    attrs: { role: 'log', 'aria-label': 'Kernel events, newest last' },
+  });
+  private readonly empty = el('p', {
+    className: 'event-empty muted',
+    text: 'No events yet: run a user program (try "run alarm").',
+  });
+  private readonly scroller = el(
+    'div',
+    { className: 'event-log-scroll', attrs: { tabindex: '0', 'aria-label': 'Kernel events' } },
+    [this.list, this.empty],
+  );
   /** the row of each event on the list, by event number */
   private readonly rows = new Map<number, HTMLLIElement>();
   private pending: CpuModel | null = null;
@@ -34,18 +44,27 @@ export class CpuPanel {
 
   constructor() {
     // a program's output is mostly write() calls; hiding them leaves its story (heap calls, IRQs, signals)
-    this.hideWrites.addEventListener('change', () => this.list.classList.toggle('hide-writes', this.hideWrites.checked));
-    this.element = el('section', { className: 'cpu-panel', attrs: { 'aria-label': 'CPU and user program' } }, [
-      el('div', { className: 'section-head' }, [
-        el('h2', { text: 'CPU' }),
-        this.level,
-        this.program,
-        this.count,
-        el('label', { className: 'event-filter', title: 'Hide the write() system calls' }, [this.hideWrites, 'hide writes']),
-      ]),
-      this.problems,
-      this.scroller,
-    ]);
+    this.hideWrites.addEventListener('change', () =>
+      this.list.classList.toggle('hide-writes', this.hideWrites.checked),
+    );
+    this.element = el(
+      'section',
+      { className: 'cpu-panel', attrs: { 'aria-label': 'CPU and user program' } },
+      [
+        el('div', { className: 'section-head' }, [
+          el('h2', { text: 'CPU' }),
+          this.level,
+          this.program,
+          this.count,
+          el('label', { className: 'event-filter', title: 'Hide the write() system calls' }, [
+            this.hideWrites,
+            'hide writes',
+          ]),
+        ]),
+        this.problems,
+        this.scroller,
+      ],
+    );
     this.reset();
   }
 
@@ -96,7 +115,8 @@ export class CpuPanel {
     this.count.textContent = model.log === null ? '' : countText(model.log.written, events.length);
     this.problems.replaceChildren(...model.problems.map((p) => el('li', { text: p })));
 
-    const atBottom = this.scroller.scrollTop + this.scroller.clientHeight >= this.scroller.scrollHeight - 4;
+    const atBottom =
+      this.scroller.scrollTop + this.scroller.clientHeight >= this.scroller.scrollHeight - 4;
     this.showEvents(events);
     this.empty.hidden = events.length > 0;
     // follow the newest event unless the reader scrolled up to look at older ones
@@ -118,7 +138,10 @@ export class CpuPanel {
       if (row === undefined) {
         const created = el('li', { className: rowClass(event, description.tone) }, [
           el('span', { className: 'event-seq', text: `#${event.sequence}` }),
-          el('span', { className: `event-label label-${description.label.replace(/\W+/g, '-')}`, text: description.label }),
+          el('span', {
+            className: `event-label label-${description.label.replace(/\W+/g, '-')}`,
+            text: description.label,
+          }),
           el('span', { className: 'event-text', text: description.text }),
         ]);
         this.rows.set(event.sequence, created);
@@ -126,8 +149,10 @@ export class CpuPanel {
       } else {
         // a system call's result is written after its event (and a reboot reuses numbers)
         const [, label, text] = row.children;
-        if (text !== undefined && text.textContent !== description.text) text.textContent = description.text;
-        if (label !== undefined && label.textContent !== description.label) label.textContent = description.label;
+        if (text !== undefined && text.textContent !== description.text)
+          text.textContent = description.text;
+        if (label !== undefined && label.textContent !== description.label)
+          label.textContent = description.label;
         row.className = rowClass(event, description.tone);
       }
     }
@@ -137,7 +162,9 @@ export class CpuPanel {
     this.level.textContent = level === null ? 'EL ?' : describeExceptionLevel(level);
     this.level.className = `el-badge el-${level ?? 'unknown'}`;
     this.level.title =
-      pstate === null ? 'exception level unknown' : `PSTATE 0x${pstate.toString(16)} when the emulator last stopped the guest`;
+      pstate === null
+        ? 'exception level unknown'
+        : `PSTATE 0x${pstate.toString(16)} when the emulator last stopped the guest`;
   }
 }
 
@@ -148,9 +175,12 @@ function rowClass(event: GuestEvent, tone: string): string {
 
 function programText(model: CpuModel, events: readonly GuestEvent[]): string {
   const program = model.program;
-  if (program !== null) return `running ${program.name === '' ? '(name unknown)' : program.name}, pid ${program.pid}`;
+  if (program !== null)
+    return `running ${program.name === '' ? '(name unknown)' : program.name}, pid ${program.pid}`;
   const exit = [...events].reverse().find((e) => e.kind === EventKind.Exit);
-  return exit === undefined ? 'no user program' : `no program (pid ${exit.number} exited, code ${exit.result})`;
+  return exit === undefined
+    ? 'no user program'
+    : `no program (pid ${exit.number} exited, code ${exit.result})`;
 }
 
 function countText(written: number, shown: number): string {

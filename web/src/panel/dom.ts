@@ -3,7 +3,12 @@
 
 export function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
-  options: { className?: string; text?: string; title?: string; attrs?: Record<string, string> } = {},
+  options: {
+    className?: string;
+    text?: string;
+    title?: string;
+    attrs?: Record<string, string>;
+  } = {},
   children: Array<Node | string> = [],
 ): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -15,7 +20,12 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
-export function button(text: string, onClick: () => void, className = 'button', title?: string): HTMLButtonElement {
+export function button(
+  text: string,
+  onClick: () => void,
+  className = 'button',
+  title?: string,
+): HTMLButtonElement {
   const b = el('button', { className, text, ...(title !== undefined ? { title } : {}) });
   b.type = 'button';
   b.addEventListener('click', onClick);

@@ -7,15 +7,34 @@ import { el } from './dom';
 const MAX_CHIPS = 120;
 
 export function freeListChips(list: FreeList, onSelect: (blockIndex: number) => void): HTMLElement {
-  const row = el('div', { className: 'free-list', attrs: { role: 'list', 'aria-label': list.label } });
-  if (list.nodes.length === 0 && list.complete) row.append(el('span', { className: 'muted', text: 'empty' }));
+  const row = el('div', {
+    className: 'free-list',
+    attrs: { role: 'list', 'aria-label': list.label },
+  });
+  if (list.nodes.length === 0 && list.complete)
+    row.append(el('span', { className: 'muted', text: 'empty' }));
   for (const node of list.nodes.slice(0, MAX_CHIPS)) {
-    const chip = el('button', { className: 'chip', text: hexAddress(node.address), attrs: { role: 'listitem' } });
+    const chip = el('button', {
+      className: 'chip',
+      text: hexAddress(node.address),
+      attrs: { role: 'listitem' },
+    });
     chip.type = 'button';
     if (node.blockIndex >= 0) chip.addEventListener('click', () => onSelect(node.blockIndex));
-    row.append(chip, el('span', { className: 'arrow', text: '→', attrs: { 'aria-hidden': 'true' } }));
+    row.append(
+      chip,
+      el('span', { className: 'arrow', text: '→', attrs: { 'aria-hidden': 'true' } }),
+    );
   }
-  if (list.nodes.length > MAX_CHIPS) row.append(el('span', { className: 'muted', text: `… ${list.nodes.length - MAX_CHIPS} more →` }));
-  row.append(el('span', { className: list.complete ? 'muted' : 'bad', text: list.complete ? 'end' : 'broken' }));
+  if (list.nodes.length > MAX_CHIPS)
+    row.append(
+      el('span', { className: 'muted', text: `… ${list.nodes.length - MAX_CHIPS} more →` }),
+    );
+  row.append(
+    el('span', {
+      className: list.complete ? 'muted' : 'bad',
+      text: list.complete ? 'end' : 'broken',
+    }),
+  );
   return row;
 }

@@ -37,7 +37,10 @@ export class HeapPanel {
   private readonly viewHost = el('div', { className: 'heap-view' });
   private readonly legend = el('div', { className: 'legend', attrs: { 'aria-hidden': 'true' } });
   private readonly extrasHost = el('div', { className: 'extras' });
-  private readonly detail = el('section', { className: 'block-detail', attrs: { 'aria-live': 'polite' } });
+  private readonly detail = el('section', {
+    className: 'block-detail',
+    attrs: { 'aria-live': 'polite' },
+  });
   private readonly timeline = new TimelineView();
   private readonly tooltip = new Tooltip();
   private readonly strip: StripView;
@@ -105,7 +108,10 @@ export class HeapPanel {
   private noteChanges(model: HeapModel): void {
     const previous = this.received;
     if (previous === model) return;
-    const sameHeap = previous !== null && previous.kind === model.kind && previous.stateAddress === model.stateAddress;
+    const sameHeap =
+      previous !== null &&
+      previous.kind === model.kind &&
+      previous.stateAddress === model.stateAddress;
     // a picture without a new generation (a redraw) keeps the highlights it had
     if (sameHeap && previous.generation === model.generation) return;
     this.receivedChanges = diffBlocks(sameHeap ? previous.blocks : null, model.blocks);
@@ -154,23 +160,36 @@ export class HeapPanel {
     }
     const model = result.model;
     const previous = this.model;
-    const sameKind = previous !== null && previous.kind === model.kind && previous.stateAddress === model.stateAddress;
+    const sameKind =
+      previous !== null &&
+      previous.kind === model.kind &&
+      previous.stateAddress === model.stateAddress;
     this.noteChanges(model);
     this.changes = this.received === model ? this.receivedChanges : diffBlocks(null, model.blocks);
     this.model = model;
     this.updates++;
     const corrupted = model.findings.some((f) => f.severity === 'error');
-    this.setState(corrupted ? 'corrupted' : `generation ${model.generation}`, corrupted ? 'bad' : 'ok');
+    this.setState(
+      corrupted ? 'corrupted' : `generation ${model.generation}`,
+      corrupted ? 'bad' : 'ok',
+    );
     this.kind.textContent = model.kindName;
     this.totalsHost.replaceChildren(renderTotals(model));
     const findings = renderFindings(model);
     this.findingsHost.replaceChildren(...(findings ? [findings] : []));
     this.element.classList.toggle('corrupted', corrupted);
 
-    const palette = this.palette ?? (this.palette = readPalette(this.element));
+    this.palette ??= readPalette(this.element);
+    const palette = this.palette;
     const flagged = flaggedBlocks(model);
-    const view = model.extras?.kind === 'buddy' ? this.buddy : model.extras?.kind === 'page' ? this.pages : this.strip;
-    if (this.viewHost.firstChild !== view.surface.element) this.viewHost.replaceChildren(view.surface.element);
+    const view =
+      model.extras?.kind === 'buddy'
+        ? this.buddy
+        : model.extras?.kind === 'page'
+          ? this.pages
+          : this.strip;
+    if (this.viewHost.firstChild !== view.surface.element)
+      this.viewHost.replaceChildren(view.surface.element);
     if (view === this.strip) this.strip.show(model, this.changes, palette, flagged);
     else if (view === this.buddy) this.buddy.show(model, this.changes, palette);
     else this.pages.show(model, this.changes, palette);
@@ -180,14 +199,20 @@ export class HeapPanel {
     if (synchronous) view.renderNow();
 
     // keep the selection on the same block if it still exists
-    const selected = this.selectedStart === null ? -1 : model.blocks.findIndex((b) => b.start === this.selectedStart);
+    const selected =
+      this.selectedStart === null
+        ? -1
+        : model.blocks.findIndex((b) => b.start === this.selectedStart);
     if (selected >= 0) this.select(selected, false);
     else if (this.selectedStart !== null) this.clearSelection();
 
     if (!sameKind || model.commands !== previous?.commands) {
       if (!sameKind) this.timeline.clear();
       const t = model.totals;
-      this.timeline.add({ command: model.commands, used: t.usedBytes, fragmentation: t.fragmentation }, palette);
+      this.timeline.add(
+        { command: model.commands, used: t.usedBytes, fragmentation: t.fragmentation },
+        palette,
+      );
     }
     this.lastRenderMs = performance.now() - started;
   }
@@ -204,7 +229,9 @@ export class HeapPanel {
     if (model === null || block === undefined) return;
     const changed = this.selectedStart !== block.start;
     this.selectedStart = block.start;
-    this.strip.setSelected(model.extras?.kind === 'buddy' || model.extras?.kind === 'page' ? null : index);
+    this.strip.setSelected(
+      model.extras?.kind === 'buddy' || model.extras?.kind === 'page' ? null : index,
+    );
     this.buddy.setSelected(index);
     this.pages.setSelected(index);
     this.table?.setSelected(index);
@@ -217,7 +244,9 @@ export class HeapPanel {
     this.buddy.setSelected(null);
     this.pages.setSelected(null);
     this.table?.setSelected(null);
-    this.detail.replaceChildren(el('p', { className: 'muted', text: 'Select a block to see its bytes.' }));
+    this.detail.replaceChildren(
+      el('p', { className: 'muted', text: 'Select a block to see its bytes.' }),
+    );
   }
 
   private showDetail(model: HeapModel, index: number, block: HeapBlock): void {
@@ -229,10 +258,22 @@ export class HeapPanel {
     const actions = el('div', { className: 'detail-actions' });
     if (block.status === 'used') {
       const command = `free ${hexAddress(block.payload)}`;
-      actions.append(button('Free', () => this.host.typeCommand(command), 'button primary', `Types "${command}" into the terminal`));
+      actions.append(
+        button(
+          'Free',
+          () => this.host.typeCommand(command),
+          'button primary',
+          `Types "${command}" into the terminal`,
+        ),
+      );
     }
-    const dumpHost = el('div', { className: 'hex-host' }, [el('p', { className: 'muted', text: 'reading memory…' })]);
-    this.detail.replaceChildren(el('div', { className: 'detail-head' }, [el('h3', { text: title }), actions]), dumpHost);
+    const dumpHost = el('div', { className: 'hex-host' }, [
+      el('p', { className: 'muted', text: 'reading memory…' }),
+    ]);
+    this.detail.replaceChildren(
+      el('div', { className: 'detail-head' }, [el('h3', { text: title }), actions]),
+      dumpHost,
+    );
     // in-band headers sit at the block start; buddy and page keep theirs in a table
     const inBand = block.metaAddress === block.start && block.metaLength > 0;
     const length = Math.min(block.span, HEX_DUMP_LIMIT);
@@ -240,11 +281,27 @@ export class HeapPanel {
       if (request !== this.detailRequest) return;
       const parts: Node[] = [];
       if (!inBand && block.metaLength > 0) {
-        const entry = model.metaBytes.subarray(block.metaOffset, block.metaOffset + block.metaLength);
-        parts.push(el('p', { className: 'muted', text: `metadata entry at ${hexAddress(block.metaAddress)}:` }), renderHexDump(block.metaAddress, entry, entry.length));
+        const entry = model.metaBytes.subarray(
+          block.metaOffset,
+          block.metaOffset + block.metaLength,
+        );
+        parts.push(
+          el('p', {
+            className: 'muted',
+            text: `metadata entry at ${hexAddress(block.metaAddress)}:`,
+          }),
+          renderHexDump(block.metaAddress, entry, entry.length),
+        );
       }
       if (bytes === null) parts.push(el('p', { className: 'bad', text: 'memory not readable' }));
-      else parts.push(el('p', { className: 'muted', text: `first ${bytes.length} of ${block.span} bytes from ${hexAddress(block.start)}:` }), renderHexDump(block.start, bytes, inBand ? block.metaLength : 0));
+      else
+        parts.push(
+          el('p', {
+            className: 'muted',
+            text: `first ${bytes.length} of ${block.span} bytes from ${hexAddress(block.start)}:`,
+          }),
+          renderHexDump(block.start, bytes, inBand ? block.metaLength : 0),
+        );
       dumpHost.replaceChildren(...parts);
     });
   }
@@ -255,7 +312,12 @@ export class HeapPanel {
     const extras = model?.extras;
     const block = model?.blocks[index];
     if (!model || !block || block.status !== 'free' || !extras) return null;
-    const lists = extras.kind === 'first-fit' ? [extras.freeList] : extras.kind === 'tlsf' ? extras.bins.map((b) => b.list) : [];
+    const lists =
+      extras.kind === 'first-fit'
+        ? [extras.freeList]
+        : extras.kind === 'tlsf'
+          ? extras.bins.map((b) => b.list)
+          : [];
     for (const list of lists) {
       const at = list.nodes.findIndex((n) => n.address === block.start);
       if (at < 0) continue;
@@ -269,7 +331,9 @@ export class HeapPanel {
 function flaggedBlocks(model: HeapModel): Set<number> {
   const flagged = new Set<number>();
   if (model.findings.length === 0) return flagged;
-  const addresses = model.findings.map((f) => f.address).filter((a): a is number => a !== undefined);
+  const addresses = model.findings
+    .map((f) => f.address)
+    .filter((a): a is number => a !== undefined);
   model.blocks.forEach((b, i) => {
     if (addresses.some((a) => a >= b.start && a < b.start + b.span)) flagged.add(i);
   });
@@ -277,14 +341,20 @@ function flaggedBlocks(model: HeapModel): Set<number> {
 }
 
 function legendFor(model: HeapModel): HTMLElement[] {
-  const swatch = (name: string, label: string): HTMLElement => el('span', { className: `legend-item ${name}` }, [el('i'), label]);
+  const swatch = (name: string, label: string): HTMLElement =>
+    el('span', { className: `legend-item ${name}` }, [el('i'), label]);
   const kind = model.extras?.kind;
   const items =
     kind === 'buddy'
       ? [swatch('split', 'split'), swatch('used', 'allocated'), swatch('free', 'free')]
       : kind === 'page'
         ? [swatch('used', 'allocated run (mark: first page)'), swatch('free', 'free page')]
-        : [swatch('header', 'header'), swatch('used', 'requested'), swatch('padding', 'padding'), swatch('free', 'free')];
+        : [
+            swatch('header', 'header'),
+            swatch('used', 'requested'),
+            swatch('padding', 'padding'),
+            swatch('free', 'free'),
+          ];
   if (kind === 'bump') items.push(swatch('dead', 'dead'), swatch('tail', 'untouched'));
   items.push(swatch('changed', 'changed by the last command'));
   return items;

@@ -4,11 +4,16 @@ import { hexAddress } from '../util/format';
 import { el } from './dom';
 
 export function renderHexDump(address: number, bytes: Uint8Array, metaBytes: number): HTMLElement {
-  const pre = el('pre', { className: 'hex-dump', attrs: { 'aria-label': `memory at ${hexAddress(address)}` } });
+  const pre = el('pre', {
+    className: 'hex-dump',
+    attrs: { 'aria-label': `memory at ${hexAddress(address)}` },
+  });
   const lineStart = address - (address % 16);
   for (let line = lineStart; line < address + bytes.length; line += 16) {
     const row = el('span', { className: 'hex-line' });
-    row.append(el('span', { className: 'hex-address', text: `${line.toString(16).padStart(8, '0')}  ` }));
+    row.append(
+      el('span', { className: 'hex-address', text: `${line.toString(16).padStart(8, '0')}  ` }),
+    );
     let ascii = '';
     for (let col = 0; col < 16; col++) {
       const at = line + col - address;

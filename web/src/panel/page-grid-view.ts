@@ -65,7 +65,8 @@ export class PageGridView {
     this.changes = changes;
     this.palette = palette;
     this.pageBlock = new Int32Array(model.extras.pageCount).fill(-1);
-    for (const run of model.extras.runs) this.pageBlock.fill(run.blockIndex, run.firstPage, run.firstPage + run.pages);
+    for (const run of model.extras.runs)
+      this.pageBlock.fill(run.blockIndex, run.firstPage, run.firstPage + run.pages);
     this.relayout();
   }
 
@@ -107,7 +108,8 @@ export class PageGridView {
     let usedRun = 0;
     const runColour = new Map<number, string>();
     for (const run of extras.runs) {
-      if (run.status === 'used') runColour.set(run.blockIndex, `hsl(${RUN_HUES[usedRun++ % RUN_HUES.length]} 62% 48%)`);
+      if (run.status === 'used')
+        runColour.set(run.blockIndex, `hsl(${RUN_HUES[usedRun++ % RUN_HUES.length]} 62% 48%)`);
     }
     for (let page = 0; page < extras.pageCount; page++) {
       const x = PAD + (page % this.columns) * PITCH;
@@ -128,9 +130,18 @@ export class PageGridView {
       const change = block >= 0 ? this.changes[block] : undefined;
       const blockStatus = block >= 0 ? model.blocks[block]!.status : 'free';
       // a free run that only shrank is marked on its first page; anything else on every page
-      const changed = change !== undefined && change !== 'same' && (blockStatus === 'used' || change !== 'split' || isFirst(model, extras, block, page));
+      const changed =
+        change !== undefined &&
+        change !== 'same' &&
+        (blockStatus === 'used' || change !== 'split' || isFirst(model, extras, block, page));
       const focus =
-        block >= 0 && block === this.selected ? palette.selected : block >= 0 && block === this.hovered ? palette.text : changed ? palette.changed : null;
+        block >= 0 && block === this.selected
+          ? palette.selected
+          : block >= 0 && block === this.hovered
+            ? palette.text
+            : changed
+              ? palette.changed
+              : null;
       if (focus !== null) {
         ctx.strokeStyle = focus;
         ctx.lineWidth = 2;

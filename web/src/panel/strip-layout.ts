@@ -15,7 +15,13 @@ export interface StripLayout {
   rows: number;
 }
 
-export function layoutStrip(spans: ArrayLike<number>, rowWidth: number, minWidth: number, targetRows = 2, maxMinWidth = 56): StripLayout {
+export function layoutStrip(
+  spans: ArrayLike<number>,
+  rowWidth: number,
+  minWidth: number,
+  targetRows = 2,
+  maxMinWidth = 56,
+): StripLayout {
   const n = spans.length;
   let total = 0;
   for (let i = 0; i < n; i++) total += Math.sqrt(spans[i]!);
@@ -50,7 +56,11 @@ export function blockAtOffset(layout: StripLayout, at: number): number {
 }
 
 /** The pieces of [from, to) on each row: [row, x, width]. */
-export function rowSegments(layout: StripLayout, from: number, to: number): Array<[number, number, number]> {
+export function rowSegments(
+  layout: StripLayout,
+  from: number,
+  to: number,
+): Array<[number, number, number]> {
   const out: Array<[number, number, number]> = [];
   let at = from;
   while (at < to - 1e-9) {

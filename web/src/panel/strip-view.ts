@@ -103,7 +103,11 @@ export class StripView {
     for (let i = 0; i < model.blocks.length; i++) spans[i] = model.blocks[i]!.span;
     if (this.unwalked > 0) spans[model.blocks.length] = this.unwalked;
     this.layout = layoutStrip(spans, rowWidth, MIN_BLOCK_WIDTH);
-    this.surface.setContentSize(rowWidth + 2 * PAD_X, PAD_TOP + this.layout.rows * ROW_PITCH + 4, MAX_HEIGHT);
+    this.surface.setContentSize(
+      rowWidth + 2 * PAD_X,
+      PAD_TOP + this.layout.rows * ROW_PITCH + 4,
+      MAX_HEIGHT,
+    );
     if (now) this.surface.drawNow();
     else this.surface.requestDraw();
   }
@@ -113,7 +117,8 @@ export class StripView {
     const { x, y } = this.surface.contentPoint(event);
     const row = Math.floor((y - PAD_TOP) / ROW_PITCH);
     const inRow = y - PAD_TOP - row * ROW_PITCH;
-    if (row < 0 || inRow > ROW_HEIGHT || x < PAD_X || x >= PAD_X + this.layout.rowWidth) return null;
+    if (row < 0 || inRow > ROW_HEIGHT || x < PAD_X || x >= PAD_X + this.layout.rowWidth)
+      return null;
     const index = blockAtOffset(this.layout, row * this.layout.rowWidth + (x - PAD_X));
     return index < 0 || index >= (this.model?.blocks.length ?? 0) ? null : index;
   }
@@ -135,7 +140,10 @@ export class StripView {
     ctx.fillRect(view.left, view.top, view.width, view.height);
     if (model === null || layout === null) return;
     const firstRow = Math.max(0, Math.floor((view.top - PAD_TOP) / ROW_PITCH));
-    const lastRow = Math.min(layout.rows - 1, Math.floor((view.top + view.height - PAD_TOP) / ROW_PITCH));
+    const lastRow = Math.min(
+      layout.rows - 1,
+      Math.floor((view.top + view.height - PAD_TOP) / ROW_PITCH),
+    );
     if (lastRow < firstRow) return;
     const fromOffset = firstRow * layout.rowWidth;
     const toOffset = (lastRow + 1) * layout.rowWidth;
@@ -146,9 +154,23 @@ export class StripView {
     const notches: number[] = [];
     for (; index < model.blocks.length && layout.offsets[index]! < toOffset; index++) {
       const block = model.blocks[index]!;
-      for (const [row, x, width] of rowSegments(layout, layout.offsets[index]!, layout.offsets[index + 1]!)) {
+      for (const [row, x, width] of rowSegments(
+        layout,
+        layout.offsets[index]!,
+        layout.offsets[index + 1]!,
+      )) {
         if (row < firstRow || row > lastRow) continue;
-        this.paintSegment(ctx, index, block, PAD_X + x, PAD_TOP + row * ROW_PITCH, width, palette, layout.offsets[index]!, row * layout.rowWidth + x);
+        this.paintSegment(
+          ctx,
+          index,
+          block,
+          PAD_X + x,
+          PAD_TOP + row * ROW_PITCH,
+          width,
+          palette,
+          layout.offsets[index]!,
+          row * layout.rowWidth + x,
+        );
       }
       const change = this.changes[index];
       if (this.flagged.has(index)) highlights.push([index, palette.corrupt]);
@@ -164,7 +186,8 @@ export class StripView {
     if (this.hovered !== null) this.outline(ctx, this.hovered, palette.text, 1);
     if (this.selected !== null) this.outline(ctx, this.selected, palette.selected, 3);
     this.paintBumpPointer(ctx, model, palette);
-    for (const focus of [this.hovered, this.selected]) if (focus !== null) this.paintLinks(ctx, focus, palette);
+    for (const focus of [this.hovered, this.selected])
+      if (focus !== null) this.paintLinks(ctx, focus, palette);
   }
 
   /**
@@ -186,11 +209,24 @@ export class StripView {
     // where, along the block, the header ends and the payload and padding end
     const headerBytes = block.payload - block.start;
     const scale = blockWidth / Math.max(block.span, 1);
-    const headerEnd = headerBytes > 0 ? Math.max(Math.min(2, blockWidth / 3), headerBytes * scale) : 0;
-    const payloadEnd = block.status === 'used' ? headerEnd + Math.max(1, block.requested * scale) : blockWidth;
+    const headerEnd =
+      headerBytes > 0 ? Math.max(Math.min(2, blockWidth / 3), headerBytes * scale) : 0;
+    const payloadEnd =
+      block.status === 'used' ? headerEnd + Math.max(1, block.requested * scale) : blockWidth;
     const pieces: Array<[number, number, string]> =
       block.status === 'free'
-        ? [[0, headerEnd, palette.header], [headerEnd, blockWidth, block.role === 'dead' ? palette.dead : block.role === 'tail' ? palette.tail : palette.free]]
+        ? [
+            [0, headerEnd, palette.header],
+            [
+              headerEnd,
+              blockWidth,
+              block.role === 'dead'
+                ? palette.dead
+                : block.role === 'tail'
+                  ? palette.tail
+                  : palette.free,
+            ],
+          ]
         : [
             [0, headerEnd, palette.header],
             [headerEnd, Math.min(payloadEnd, blockWidth), palette.used],
@@ -210,7 +246,10 @@ export class StripView {
       ctx.beginPath();
       for (let hx = x - ROW_HEIGHT; hx < x + width; hx += 6) {
         ctx.moveTo(Math.max(hx, x), y + ROW_HEIGHT - Math.max(0, x - hx));
-        ctx.lineTo(Math.min(hx + ROW_HEIGHT, x + width), y + Math.max(0, hx + ROW_HEIGHT - (x + width)));
+        ctx.lineTo(
+          Math.min(hx + ROW_HEIGHT, x + width),
+          y + Math.max(0, hx + ROW_HEIGHT - (x + width)),
+        );
       }
       ctx.stroke();
     }
@@ -221,26 +260,51 @@ export class StripView {
     }
     if (width > 56 && local === 0) {
       ctx.fillStyle = block.status === 'used' ? '#ffffff' : palette.text;
-      const label = block.status === 'used' ? humanBytes(block.requested) : humanBytes(block.usable);
+      const label =
+        block.status === 'used' ? humanBytes(block.requested) : humanBytes(block.usable);
       ctx.fillText(label, x + Math.max(headerEnd, 4) + 3, y + ROW_HEIGHT / 2, width - 8);
     }
   }
 
-  private outline(ctx: CanvasRenderingContext2D, index: number, colour: string, lineWidth: number): void {
+  private outline(
+    ctx: CanvasRenderingContext2D,
+    index: number,
+    colour: string,
+    lineWidth: number,
+  ): void {
     const layout = this.layout!;
     ctx.strokeStyle = colour;
     ctx.lineWidth = lineWidth;
-    for (const [row, x, width] of rowSegments(layout, layout.offsets[index]!, layout.offsets[index + 1]!)) {
+    for (const [row, x, width] of rowSegments(
+      layout,
+      layout.offsets[index]!,
+      layout.offsets[index + 1]!,
+    )) {
       const inset = lineWidth / 2;
-      ctx.strokeRect(PAD_X + x + inset, PAD_TOP + row * ROW_PITCH + inset, Math.max(width - lineWidth, 1), ROW_HEIGHT - lineWidth);
+      ctx.strokeRect(
+        PAD_X + x + inset,
+        PAD_TOP + row * ROW_PITCH + inset,
+        Math.max(width - lineWidth, 1),
+        ROW_HEIGHT - lineWidth,
+      );
     }
   }
 
   /** The part of the heap a corrupted walk could not reach: hatched in the corruption colour. */
-  private paintUnwalked(ctx: CanvasRenderingContext2D, index: number, firstRow: number, lastRow: number, palette: Palette): void {
+  private paintUnwalked(
+    ctx: CanvasRenderingContext2D,
+    index: number,
+    firstRow: number,
+    lastRow: number,
+    palette: Palette,
+  ): void {
     const layout = this.layout!;
     let labelled = false;
-    for (const [row, x, width] of rowSegments(layout, layout.offsets[index]!, layout.offsets[index + 1]!)) {
+    for (const [row, x, width] of rowSegments(
+      layout,
+      layout.offsets[index]!,
+      layout.offsets[index + 1]!,
+    )) {
       if (row < firstRow || row > lastRow) continue;
       const px = PAD_X + x;
       const py = PAD_TOP + row * ROW_PITCH;
@@ -275,7 +339,9 @@ export class StripView {
   /** A small corner mark at a block's start. */
   private notch(ctx: CanvasRenderingContext2D, index: number, colour: string): void {
     const layout = this.layout!;
-    const [row, x] = rowSegments(layout, layout.offsets[index]!, layout.offsets[index + 1]!)[0] ?? [0, 0];
+    const [row, x] = rowSegments(layout, layout.offsets[index]!, layout.offsets[index + 1]!)[0] ?? [
+      0, 0,
+    ];
     const px = PAD_X + x;
     const py = PAD_TOP + row * ROW_PITCH;
     ctx.fillStyle = colour;
@@ -286,14 +352,20 @@ export class StripView {
     ctx.fill();
   }
 
-  private paintBumpPointer(ctx: CanvasRenderingContext2D, model: HeapModel, palette: Palette): void {
+  private paintBumpPointer(
+    ctx: CanvasRenderingContext2D,
+    model: HeapModel,
+    palette: Palette,
+  ): void {
     if (model.extras?.kind !== 'bump') return;
     const tail = model.blocks.length - 1;
     if (tail < 0 || model.blocks[tail]!.role !== 'tail') return;
     const point = this.anchor(tail);
     if (point === null) return;
     const layout = this.layout!;
-    const [row, x] = rowSegments(layout, layout.offsets[tail]!, layout.offsets[tail + 1]!)[0] ?? [0, 0];
+    const [row, x] = rowSegments(layout, layout.offsets[tail]!, layout.offsets[tail + 1]!)[0] ?? [
+      0, 0,
+    ];
     const px = PAD_X + x;
     const py = PAD_TOP + row * ROW_PITCH;
     ctx.fillStyle = palette.selected;
@@ -321,7 +393,11 @@ export class StripView {
   }
 
   /** An arrow from `from` to `to`, bowing above the rows. */
-  private arc(ctx: CanvasRenderingContext2D, from: { x: number; y: number } | null, to: { x: number; y: number } | null): void {
+  private arc(
+    ctx: CanvasRenderingContext2D,
+    from: { x: number; y: number } | null,
+    to: { x: number; y: number } | null,
+  ): void {
     if (from === null || to === null) return;
     const lift = Math.min(ROW_GAP - 2, 6 + Math.abs(to.x - from.x) / 40);
     ctx.beginPath();

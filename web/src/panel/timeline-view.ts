@@ -29,9 +29,18 @@ export class TimelineView {
   private readonly usedLegend = el('span', { className: 'swatch used', text: 'used' });
 
   constructor() {
-    this.canvas = el('canvas', { className: 'timeline-canvas', attrs: { role: 'img', 'aria-label': 'Used bytes and fragmentation over the last commands' } });
-    const legend = el('div', { className: 'timeline-legend' }, [this.usedLegend, el('span', { className: 'swatch frag', text: 'fragmentation (0–100%)' })]);
-    this.element = el('section', { className: 'timeline' }, [el('div', { className: 'section-head' }, [el('h3', { text: 'Timeline' }), legend]), this.canvas]);
+    this.canvas = el('canvas', {
+      className: 'timeline-canvas',
+      attrs: { role: 'img', 'aria-label': 'Used bytes and fragmentation over the last commands' },
+    });
+    const legend = el('div', { className: 'timeline-legend' }, [
+      this.usedLegend,
+      el('span', { className: 'swatch frag', text: 'fragmentation (0–100%)' }),
+    ]);
+    this.element = el('section', { className: 'timeline' }, [
+      el('div', { className: 'section-head' }, [el('h3', { text: 'Timeline' }), legend]),
+      this.canvas,
+    ]);
     new ResizeObserver(() => {
       this.width = this.canvas.clientWidth; // after layout: free to read here, and cached for draw()
       this.draw();

@@ -7,12 +7,27 @@ import { el } from './dom';
 export function renderTotals(model: HeapModel): HTMLElement {
   const t = model.totals;
   const figure = (label: string, value: string, title: string): HTMLElement =>
-    el('div', { className: 'figure', title }, [el('span', { className: 'figure-value', text: value }), el('span', { className: 'figure-label', text: label })]);
+    el('div', { className: 'figure', title }, [
+      el('span', { className: 'figure-value', text: value }),
+      el('span', { className: 'figure-label', text: label }),
+    ]);
   return el('div', { className: 'totals', attrs: { role: 'group', 'aria-label': 'Heap totals' } }, [
-    figure('used', humanBytes(t.usedBytes), `${t.usedBytes} bytes in ${t.usedBlocks} used blocks (${t.requestedBytes} requested)`),
+    figure(
+      'used',
+      humanBytes(t.usedBytes),
+      `${t.usedBytes} bytes in ${t.usedBlocks} used blocks (${t.requestedBytes} requested)`,
+    ),
     figure('free', humanBytes(t.freeBytes), `${t.freeBytes} bytes in ${t.freeBlocks} free blocks`),
-    figure('largest alloc', humanBytes(t.largestFree), `${t.largestFree} bytes: the largest allocation that would succeed now`),
-    figure('overhead', humanBytes(Math.max(0, t.overheadBytes)), `${t.overheadBytes} bytes of metadata and slack`),
+    figure(
+      'largest alloc',
+      humanBytes(t.largestFree),
+      `${t.largestFree} bytes: the largest allocation that would succeed now`,
+    ),
+    figure(
+      'overhead',
+      humanBytes(Math.max(0, t.overheadBytes)),
+      `${t.overheadBytes} bytes of metadata and slack`,
+    ),
     figure('fragmentation', percent(t.fragmentation), '1 − largest request / free bytes'),
     figure('blocks', `${t.usedBlocks} / ${t.freeBlocks}`, 'used / free blocks'),
   ]);
@@ -20,6 +35,17 @@ export function renderTotals(model: HeapModel): HTMLElement {
 
 export function renderFindings(model: HeapModel): HTMLElement | null {
   if (model.findings.length === 0) return null;
-  const list = el('ul', {}, model.findings.map((f) => el('li', { text: f.address !== undefined ? `${f.message} at ${hexAddress(f.address)}` : f.message })));
-  return el('div', { className: 'findings', attrs: { role: 'alert' } }, [el('strong', { text: 'The heap is corrupted' }), list]);
+  const list = el(
+    'ul',
+    {},
+    model.findings.map((f) =>
+      el('li', {
+        text: f.address !== undefined ? `${f.message} at ${hexAddress(f.address)}` : f.message,
+      }),
+    ),
+  );
+  return el('div', { className: 'findings', attrs: { role: 'alert' } }, [
+    el('strong', { text: 'The heap is corrupted' }),
+    list,
+  ]);
 }

@@ -29,11 +29,7 @@ export class TerminalView {
   private readonly fit = new FitAddon();
   private readonly resizeObserver: ResizeObserver;
 
-  constructor(
-    host: HTMLElement,
-    onKeys: (keys: string) => void,
-    theme: ITheme,
-  ) {
+  constructor(host: HTMLElement, onKeys: (keys: string) => void, theme: ITheme) {
     this.terminal = new Terminal({
       convertEol: false, // the kernel sends CR LF itself
       cursorBlink: true,
@@ -72,7 +68,8 @@ export class TerminalView {
   bufferText(): string {
     const buffer = this.terminal.buffer.active;
     const lines: string[] = [];
-    for (let i = 0; i < buffer.length; i++) lines.push(buffer.getLine(i)?.translateToString(true) ?? '');
+    for (let i = 0; i < buffer.length; i++)
+      lines.push(buffer.getLine(i)?.translateToString(true) ?? '');
     return lines.join('\n');
   }
 

@@ -54,13 +54,16 @@ async function open(query = ''): Promise<Page> {
 }
 
 const decoder = new TextDecoder('latin1');
-const uartText = async (): Promise<string> => decoder.decode(new Uint8Array(await page.evaluate(() => window.__allocplay.uartBytes())));
+const uartText = async (): Promise<string> =>
+  decoder.decode(new Uint8Array(await page.evaluate(() => window.__allocplay.uartBytes())));
 
 /** Types keys and waits until the guest is idle again. */
-const type = (keys: string): Promise<void> => page.evaluate((k) => window.__allocplay.type(k), keys);
+const type = (keys: string): Promise<void> =>
+  page.evaluate((k) => window.__allocplay.type(k), keys);
 
 /** Waits until the panel has drawn what the worker sent so far (it draws in animation frames). */
-const nextFrames = (): Promise<unknown> => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+const nextFrames = (): Promise<unknown> =>
+  page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 
 /** The panel's model after the frame that draws the latest decode. */
 async function panelInfo(): Promise<string | null> {
@@ -71,10 +74,14 @@ async function panelInfo(): Promise<string | null> {
 }
 
 /** Text of the first element a locator finds ('' if none yet). */
-const text = async (locator: Locator): Promise<string> => ((await locator.count()) > 0 ? ((await locator.first().textContent()) ?? '') : '');
+const text = async (locator: Locator): Promise<string> =>
+  (await locator.count()) > 0 ? ((await locator.first().textContent()) ?? '') : '';
 
 async function waitForState(state: string, timeout = 20_000): Promise<void> {
-  await page.waitForFunction((s) => window.__allocplay.state() === s, state, { timeout, polling: 20 });
+  await page.waitForFunction((s) => window.__allocplay.state() === s, state, {
+    timeout,
+    polling: 20,
+  });
 }
 
 describe('boot', () => {
@@ -84,8 +91,16 @@ describe('boot', () => {
     expect(await panelInfo()).toMatch(/^heap: first-fit, 0x40400000-0x40500000, 1048576 bytes\n/);
     await expect.poll(() => text(page.locator('.status-line'))).toContain('allocator: first-fit');
     await expect.poll(() => text(page.locator('.xterm-rows'))).toContain('first-fit>');
-    await expect.poll(() => page.evaluate(() => window.__allocplay.cpu()?.levelText)).toBe('EL1 (kernel)');
-    expect(await page.evaluate(() => window.__allocplay.cpu())).toMatchObject({ exceptionLevel: 1, program: null, written: 0, events: [], problems: [] });
+    await expect
+      .poll(() => page.evaluate(() => window.__allocplay.cpu()?.levelText))
+      .toBe('EL1 (kernel)');
+    expect(await page.evaluate(() => window.__allocplay.cpu())).toMatchObject({
+      exceptionLevel: 1,
+      program: null,
+      written: 0,
+      events: [],
+      problems: [],
+    });
     expect(await text(page.locator('.cpu-panel .el-badge'))).toBe('EL1 (kernel)');
   });
 });
@@ -93,13 +108,17 @@ describe('boot', () => {
 describe('page security', () => {
   it('runs under its Content-Security-Policy and asks nothing of other origins', async () => {
     await open();
-    const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    const policy = await page
+      .locator('meta[http-equiv="Content-Security-Policy"]')
+      .getAttribute('content');
     expect(policy).toContain("default-src 'self'");
     expect(policy).toContain("'wasm-unsafe-eval'");
     await type('alloc 100\r');
     await type('info\r');
     const origin = new URL(preview.url).origin;
-    const foreign = requests.filter((url) => !url.startsWith('data:') && new URL(url).origin !== origin);
+    const foreign = requests.filter(
+      (url) => !url.startsWith('data:') && new URL(url).origin !== origin,
+    );
     expect(requests.length).toBeGreaterThan(3); // the page, its scripts, the wasm, the kernel image
     expect(foreign).toEqual([]);
   });
@@ -112,10 +131,15 @@ describe('session scripts', () => {
       const keys = sessionKeys(name);
       const reference = referenceTranscript(name, keys);
       // the whole script at once, as the conformance runners feed it; it ends with halt
-      await page.evaluate((k) => window.__allocplay.type(String.fromCharCode(...k)), Array.from(keys));
+      await page.evaluate(
+        (k) => window.__allocplay.type(String.fromCharCode(...k)),
+        Array.from(keys),
+      );
       await waitForState('powered-off', 90_000);
       const received = new Uint8Array(await page.evaluate(() => window.__allocplay.uartBytes()));
-      expect(decoder.decode(received), `compared with ${reference.source}`).toBe(decoder.decode(reference.bytes));
+      expect(decoder.decode(received), `compared with ${reference.source}`).toBe(
+        decoder.decode(reference.bytes),
+      );
     });
   }
 });
@@ -157,16 +181,22 @@ describe('corruption', () => {
     for (const allocator of ['first-fit', 'buddy', 'page', 'bump', 'tlsf']) {
       await type(`use ${allocator}\ralloc 100\ralloc 200\r`);
       await nextFrames();
-      const victim = await page.evaluate(() => window.__allocplay.model()!.blocks.find((b) => b.status === 'used')!.payload);
+      const victim = await page.evaluate(
+        () => window.__allocplay.model()!.blocks.find((b) => b.status === 'used')!.payload,
+      );
       await type(`corrupt 0x${victim.toString(16)}\r`);
       await page.evaluate(() => window.__allocplay.clearUart());
       await type('check\r');
       const printed = (await uartText()).split('\r\n').find((l) => l.startsWith('check: '));
       expect(printed, allocator).toMatch(/^check: FAILED: /);
       await nextFrames();
-      expect(await page.evaluate(() => window.__allocplay.modelCheck()), allocator).toBe(`${printed}\n`);
+      expect(await page.evaluate(() => window.__allocplay.modelCheck()), allocator).toBe(
+        `${printed}\n`,
+      );
       expect(await page.locator('.heap-panel').getAttribute('class')).toMatch(/corrupted/);
-      expect(await text(page.locator('.findings li'))).toBe(printed!.replace('check: FAILED: ', ''));
+      expect(await text(page.locator('.findings li'))).toBe(
+        printed!.replace('check: FAILED: ', ''),
+      );
     }
   });
 });
@@ -180,7 +210,9 @@ describe('interaction', () => {
     await page.waitForFunction(() => window.__allocplay.commands().includes('free 0x404000c0'));
     await page.evaluate(() => window.__allocplay.whenIdle());
     expect(await uartText()).toContain('freed 0x404000c0 (208 usable bytes)');
-    await expect.poll(() => page.evaluate(() => window.__allocplay.model()?.blocks[1]?.status)).toBe('free');
+    await expect
+      .poll(() => page.evaluate(() => window.__allocplay.model()?.blocks[1]?.status))
+      .toBe('free');
   });
 
   it('clicking a block on the strip selects it and shows its bytes', async () => {
@@ -190,7 +222,9 @@ describe('interaction', () => {
     const strip = page.locator('.strip-view');
     const box = (await strip.boundingBox())!;
     await page.mouse.click(box.x + 12, box.y + 26);
-    await expect.poll(() => text(page.locator('.block-detail h3'))).toContain('Block 0: 100 bytes at 0x40400040');
+    await expect
+      .poll(() => text(page.locator('.block-detail h3')))
+      .toContain('Block 0: 100 bytes at 0x40400040');
     await expect.poll(() => text(page.locator('.hex-dump').first())).toContain('40400030');
     await page.mouse.move(box.x + 12, box.y + 26);
     await expect.poll(() => text(page.locator('.tooltip'))).toContain('0x40400040');
@@ -202,11 +236,17 @@ describe('interaction', () => {
     await nextFrames(); // the table shows the three blocks
     await page.locator('.block-table tbody tr[data-index="0"]').click();
     await page.keyboard.press('ArrowDown');
-    await expect.poll(() => text(page.locator('.block-detail h3'))).toContain('Block 1: 200 bytes at 0x404000c0');
+    await expect
+      .poll(() => text(page.locator('.block-detail h3')))
+      .toContain('Block 1: 200 bytes at 0x404000c0');
     // the detail is shown at once, the table redraws its rows in the next animation frame
-    await expect.poll(() => text(page.locator('.block-table tr[aria-selected="true"] td'))).toBe('1');
+    await expect
+      .poll(() => text(page.locator('.block-table tr[aria-selected="true"] td')))
+      .toBe('1');
 
-    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: preview.url });
+    await page
+      .context()
+      .grantPermissions(['clipboard-read', 'clipboard-write'], { origin: preview.url });
     await page.getByRole('button', { name: 'Copy as text' }).click();
     const copied = await page.evaluate(() => navigator.clipboard.readText());
     const lines = copied.trim().split('\n');
@@ -257,8 +297,12 @@ describe('terminal', () => {
 
     const wide = await page.evaluate(() => window.__allocplay.terminalSize());
     await page.setViewportSize({ width: 1100, height: 600 }); // still two columns: a narrower terminal
-    await expect.poll(() => page.evaluate(() => window.__allocplay.terminalSize().cols)).toBeLessThan(wide.cols);
-    expect((await page.evaluate(() => window.__allocplay.terminalSize())).rows).toBeLessThan(wide.rows);
+    await expect
+      .poll(() => page.evaluate(() => window.__allocplay.terminalSize().cols))
+      .toBeLessThan(wide.cols);
+    expect((await page.evaluate(() => window.__allocplay.terminalSize())).rows).toBeLessThan(
+      wide.rows,
+    );
   });
 
   it('Share makes a link that replays the commands typed so far', async () => {
@@ -276,15 +320,21 @@ describe('user programs', () => {
   /** The CPU panel's event rows as the page shows them (label and text), after the frame that draws the latest picture. */
   async function eventRows(): Promise<string[]> {
     await nextFrames();
-    return page.locator('.cpu-panel .event-log li').evaluateAll((rows) => rows.map((r) => (r.textContent ?? '').trim()));
+    return page
+      .locator('.cpu-panel .event-log li')
+      .evaluateAll((rows) => rows.map((r) => (r.textContent ?? '').trim()));
   }
 
   it('run alarm: the log shows both SIGALRM deliveries after their timer IRQs and the exit; EL1 at the prompt', async () => {
     await open();
     await type('run alarm\r');
-    expect(await uartText()).toContain('counter = 3: done\r\n[alarm exited with code 0]\r\nfirst-fit> ');
+    expect(await uartText()).toContain(
+      'counter = 3: done\r\n[alarm exited with code 0]\r\nfirst-fit> ',
+    );
     // the picture drawn once the guest is back at the prompt ends with the exit
-    await expect.poll(() => page.evaluate(() => window.__allocplay.cpu()?.events.at(-1))).toMatch(/exit pid 1, code 0$/);
+    await expect
+      .poll(() => page.evaluate(() => window.__allocplay.cpu()?.events.at(-1)))
+      .toMatch(/exit pid 1, code 0$/);
     const cpu = (await page.evaluate(() => window.__allocplay.cpu()))!;
     expect(cpu.problems).toEqual([]);
     expect(cpu.levelText).toBe('EL1 (kernel)');
@@ -309,11 +359,17 @@ describe('user programs', () => {
     expect(rows.filter((r) => /virtual timer/.test(r))).toHaveLength(2);
     expect(await page.locator('.cpu-panel canvas').count()).toBe(0);
     expect(await text(page.locator('.cpu-panel .el-badge'))).toBe('EL1 (kernel)');
-    expect(await text(page.locator('.cpu-panel .cpu-program'))).toBe('no program (pid 1 exited, code 0)');
+    expect(await text(page.locator('.cpu-panel .cpu-program'))).toBe(
+      'no program (pid 1 exited, code 0)',
+    );
     // "hide writes" leaves the program's story
     await page.locator('.cpu-panel .event-filter input').check();
-    const story = await page.locator('.cpu-panel .event-log li:visible .event-text').allTextContents();
-    expect(story).toEqual(lines.filter((l) => !l.startsWith('svc write(')).map((l) => l.replace(/^\S+ /, '')));
+    const story = await page
+      .locator('.cpu-panel .event-log li:visible .event-text')
+      .allTextContents();
+    expect(story).toEqual(
+      lines.filter((l) => !l.startsWith('svc write(')).map((l) => l.replace(/^\S+ /, '')),
+    );
     expect(story).toHaveLength(12);
   });
 
@@ -322,8 +378,12 @@ describe('user programs', () => {
     await type('run malloc\r');
     const printed = await uartText();
     const first = /malloc\(100\)\s*= (0x[0-9a-f]+)/.exec(printed)![1]!;
-    await expect.poll(() => page.evaluate(() => window.__allocplay.cpu()?.events.length ?? 0)).toBeGreaterThan(10);
-    const lines = (await page.evaluate(() => window.__allocplay.cpu()!.events)).map((l) => l.replace(/^#\d+ /, ''));
+    await expect
+      .poll(() => page.evaluate(() => window.__allocplay.cpu()?.events.length ?? 0))
+      .toBeGreaterThan(10);
+    const lines = (await page.evaluate(() => window.__allocplay.cpu()!.events)).map((l) =>
+      l.replace(/^#\d+ /, ''),
+    );
     expect(lines).toContain(`svc malloc(0x64) = ${first}`);
     expect(lines).toContain(`svc free(${first}) = -22 (EINVAL)`);
     expect(lines.at(-1)).toBe('exit pid 1, code 0');
@@ -341,7 +401,9 @@ describe('user programs', () => {
     // program spins at EL0 for a guest second (7.8 M instructions) before its alarm
     await page.evaluate(() => {
       void window.__allocplay.type('run noalarm\r');
-      document.querySelector<HTMLButtonElement>('.toolbar button[title="Pause the emulator"]')!.click();
+      document
+        .querySelector<HTMLButtonElement>('.toolbar button[title="Pause the emulator"]')!
+        .click();
     });
     await waitForState('stopped', 5000);
     await expect.poll(() => page.evaluate(() => window.__allocplay.cpu()?.exceptionLevel)).toBe(0);
@@ -352,8 +414,12 @@ describe('user programs', () => {
     await page.getByRole('button', { name: 'Continue' }).click();
     await expect.poll(uartText, { timeout: 20_000 }).toContain('[noalarm exited with code -1]');
     await page.evaluate(() => window.__allocplay.whenIdle());
-    await expect.poll(() => page.evaluate(() => window.__allocplay.cpu()?.levelText)).toBe('EL1 (kernel)');
-    const lines = (await page.evaluate(() => window.__allocplay.cpu()!.events)).map((l) => l.replace(/^#\d+ /, ''));
+    await expect
+      .poll(() => page.evaluate(() => window.__allocplay.cpu()?.levelText))
+      .toBe('EL1 (kernel)');
+    const lines = (await page.evaluate(() => window.__allocplay.cpu()!.events)).map((l) =>
+      l.replace(/^#\d+ /, ''),
+    );
     expect(lines.slice(-2)).toEqual(['irq 27: virtual timer', 'exit pid 1, code -1']);
   });
 
@@ -363,12 +429,16 @@ describe('user programs', () => {
     const descriptor = header!.reduce((value, byte, i) => value + byte * 2 ** (8 * i), 0);
     const name = 0x40480000; // inside the heap's free space
     const markup = '<img src=x onerror=alert(1)>';
-    const le = (value: number, bytes: number): number[] => Array.from({ length: bytes }, (_, i) => Math.floor(value / 2 ** (8 * i)) % 256);
-    const write = (at: number, bytes: number[]): Promise<void> => page.evaluate((w) => window.__allocplay.writeMemory(w.at, w.bytes), { at, bytes });
+    const le = (value: number, bytes: number): number[] =>
+      Array.from({ length: bytes }, (_, i) => Math.floor(value / 2 ** (8 * i)) % 256);
+    const write = (at: number, bytes: number[]): Promise<void> =>
+      page.evaluate((w) => window.__allocplay.writeMemory(w.at, w.bytes), { at, bytes });
     await write(name, [...new TextEncoder().encode(markup), 0]);
     await write(descriptor + Descriptor.userProgram, le(name, 8));
     await write(descriptor + Descriptor.userPid, le(9, 4));
-    await expect.poll(() => text(page.locator('.cpu-panel .cpu-program'))).toBe(`running ${markup}, pid 9`);
+    await expect
+      .poll(() => text(page.locator('.cpu-panel .cpu-program')))
+      .toBe(`running ${markup}, pid 9`);
     expect(await page.locator('img').count()).toBe(0);
   });
 });
@@ -377,25 +447,38 @@ describe('embed mode', () => {
   it('runs the URL script after boot with only the panels asked for', async () => {
     const script = encodeURIComponent('alloc 100;alloc 64 64\ninfo');
     await open(`&embed=1&alloc=tlsf&panels=terminal,heap&theme=dark&script=${script}`);
-    await page.waitForFunction(() => window.__allocplay.commands().length === 4, null, { timeout: 20_000 });
+    await page.waitForFunction(() => window.__allocplay.commands().length === 4, null, {
+      timeout: 20_000,
+    });
     await page.evaluate(() => window.__allocplay.whenIdle());
-    expect(await page.evaluate(() => window.__allocplay.commands())).toEqual(['use tlsf', 'alloc 100', 'alloc 64 64', 'info']);
+    expect(await page.evaluate(() => window.__allocplay.commands())).toEqual([
+      'use tlsf',
+      'alloc 100',
+      'alloc 64 64',
+      'info',
+    ]);
     expect(await page.locator('.toolbar').count()).toBe(0);
     expect(await page.locator('.block-table').count()).toBe(0);
     expect(await page.locator('.cpu-panel').count()).toBe(0);
-    expect(await page.evaluate(() => document.documentElement.dataset['theme'])).toBe('dark');
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     const printed = infoBlocks(await uartText());
     expect(await panelInfo()).toBe(printed.at(-1));
   });
 
   it('panels=cpu alone: the CPU panel follows the URL script without a terminal', async () => {
     await open(`&embed=1&panels=cpu&script=${encodeURIComponent('run hello')}`);
-    await page.waitForFunction(() => window.__allocplay.commands().length === 1, null, { timeout: 20_000 });
+    await page.waitForFunction(() => window.__allocplay.commands().length === 1, null, {
+      timeout: 20_000,
+    });
     await page.evaluate(() => window.__allocplay.whenIdle());
     expect(await page.locator('.terminal-pane').count()).toBe(0);
     expect(await page.locator('.heap-panel').count()).toBe(0);
-    await expect.poll(() => page.evaluate(() => window.__allocplay.cpu()?.events.at(-1))).toMatch(/exit pid 1, code 0$/);
-    expect(await page.evaluate(() => window.__allocplay.cpu()!.events)).toContainEqual(expect.stringMatching(/svc getpid\(\) = 1$/));
+    await expect
+      .poll(() => page.evaluate(() => window.__allocplay.cpu()?.events.at(-1)))
+      .toMatch(/exit pid 1, code 0$/);
+    expect(await page.evaluate(() => window.__allocplay.cpu()!.events)).toContainEqual(
+      expect.stringMatching(/svc getpid\(\) = 1$/),
+    );
     expect(await page.locator('.workspace').getAttribute('class')).toContain('single-column');
   });
 
@@ -433,9 +516,13 @@ describe('failures', () => {
     await open();
     await type('alloc 100\ralloc 200\r');
     // scribble the size of block 1's header (0x404000b0): 8 bytes of 0xff
-    await page.evaluate(() => window.__allocplay.writeMemory(0x404000b0, [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]));
+    await page.evaluate(() =>
+      window.__allocplay.writeMemory(0x404000b0, [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]),
+    );
     await expect.poll(() => page.locator('.heap-panel').getAttribute('class')).toMatch(/corrupted/);
-    await expect.poll(() => text(page.locator('.findings'))).toContain('block runs past the heap end');
+    await expect
+      .poll(() => text(page.locator('.findings')))
+      .toContain('block runs past the heap end');
   });
 });
 
@@ -447,7 +534,9 @@ describe('examples', () => {
       const before = await page.evaluate(() => window.__allocplay.commands().length);
       await page.locator('.toolbar select[aria-label="Run an example"]').selectOption(example.id);
       const expected = before + example.commands.length;
-      await page.waitForFunction((n) => window.__allocplay.commands().length >= n, expected, { timeout: 30_000 });
+      await page.waitForFunction((n) => window.__allocplay.commands().length >= n, expected, {
+        timeout: 30_000,
+      });
       await page.evaluate(() => window.__allocplay.whenIdle());
       const text = await uartText();
       expect(text.includes('error:'), `${example.id}:\n${text}`).toBe(example.id === 'errors');

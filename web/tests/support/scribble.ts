@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /** Writes into a fixture's memory, to corrupt it on purpose. */
-import { Descriptor, ImageHeader, IMAGE_HEADER_OFFSET, IMAGE_LOAD_ADDRESS } from '../../src/heap/abi';
+import {
+  Descriptor,
+  ImageHeader,
+  IMAGE_HEADER_OFFSET,
+  IMAGE_LOAD_ADDRESS,
+} from '../../src/heap/abi';
 import type { GuestMemory } from '../../src/heap/guest-memory';
 
 function view(memory: GuestMemory): DataView {

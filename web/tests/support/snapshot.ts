@@ -17,7 +17,8 @@ export interface SnapshotSegment {
 }
 
 export function parseSnapshot(data: Uint8Array): SnapshotSegment[] {
-  if (new TextDecoder().decode(data.subarray(0, 8)) !== MAGIC) throw new Error('not an APGSNAP1 snapshot');
+  if (new TextDecoder().decode(data.subarray(0, 8)) !== MAGIC)
+    throw new Error('not an APGSNAP1 snapshot');
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const segments: SnapshotSegment[] = [];
   let at = 8;
@@ -37,8 +38,11 @@ export const FIXTURES = new URL('../fixtures/', import.meta.url);
 /** A fixture's memory as one GuestMemory window (a fresh copy every call, so tests may scribble on it). */
 export function loadFixtureMemory(name: string): GuestMemory {
   const raw = gunzipSync(readFileSync(new URL(`${name}.snap.gz`, FIXTURES)));
-  const [segment, ...rest] = parseSnapshot(new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength));
-  if (segment === undefined || rest.length > 0) throw new Error(`${name}: expected exactly one segment`);
+  const [segment, ...rest] = parseSnapshot(
+    new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength),
+  );
+  if (segment === undefined || rest.length > 0)
+    throw new Error(`${name}: expected exactly one segment`);
   return new GuestMemory(segment.bytes, segment.address);
 }
 
@@ -65,7 +69,13 @@ export function loadFixtureRun(name: string): string {
 export const USER_PROGRAM_FIXTURE_NAMES = ['user-malloc', 'user-alarm'] as const;
 
 /** Heaps the kernel's `corrupt` demonstration damaged before the snapshot (no `info`: the kernel refuses it). */
-export const CORRUPTED_FIXTURE_NAMES = ['first-fit-corrupt', 'buddy-corrupt', 'page-corrupt', 'bump-corrupt', 'tlsf-corrupt'] as const;
+export const CORRUPTED_FIXTURE_NAMES = [
+  'first-fit-corrupt',
+  'buddy-corrupt',
+  'page-corrupt',
+  'bump-corrupt',
+  'tlsf-corrupt',
+] as const;
 
 export const FIXTURE_NAMES = [
   'first-fit-fresh',

@@ -48,12 +48,13 @@ export class SyntheticKernel {
   /** Logs an event exactly as the kernel's event_log() does. */
   log(event: SyntheticEvent): void {
     const n = this.view.getBigUint64(EVENT_LOG + EventLog.written - BASE, true);
-    const slot = EVENT_LOG + EventLog.slots + Number(n % BigInt(EVENT_LOG_CAPACITY)) * Event.size - BASE;
+    const slot =
+      EVENT_LOG + EventLog.slots + Number(n % BigInt(EVENT_LOG_CAPACITY)) * Event.size - BASE;
     this.view.setBigUint64(slot + Event.sequence, n, true);
     this.view.setUint32(slot + Event.kind, event.kind, true);
     this.view.setUint32(slot + Event.number, event.number, true);
     const args = event.args ?? [0n, 0n, 0n];
-    args.forEach((a, i) => this.view.setBigUint64(slot + Event.args + 8 * i, a, true));
+    for (const [i, a] of args.entries()) this.view.setBigUint64(slot + Event.args + 8 * i, a, true);
     this.view.setBigInt64(slot + Event.result, event.result ?? 0n, true);
     this.view.setBigUint64(EVENT_LOG + EventLog.written - BASE, n + 1n, true);
   }

@@ -7,7 +7,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as abi from '../../src/heap/abi';
 
-const header = readFileSync(new URL('../../../firmware/include/heap_abi.h', import.meta.url), 'utf8');
+const header = readFileSync(
+  new URL('../../../firmware/include/heap_abi.h', import.meta.url),
+  'utf8',
+);
 
 /** C define name -> abi.ts export name (null: deliberately not mirrored as such). */
 const DEFINE_TWINS: Record<string, string | null> = {
@@ -104,7 +107,16 @@ interface CStruct {
   alignment: number;
 }
 
-const SCALAR_BYTES: Record<string, number> = { int8_t: 1, uint8_t: 1, int16_t: 2, uint16_t: 2, int32_t: 4, uint32_t: 4, int64_t: 8, uint64_t: 8 };
+const SCALAR_BYTES: Record<string, number> = {
+  int8_t: 1,
+  uint8_t: 1,
+  int16_t: 2,
+  uint16_t: 2,
+  int32_t: 4,
+  uint32_t: 4,
+  int64_t: 8,
+  uint64_t: 8,
+};
 
 /** Lays out every struct as the C compiler does on AArch64: natural alignment, fields in order, arrays, nested structs. */
 function parseStructs(constants: Map<string, number>): Map<string, CStruct> {
@@ -114,9 +126,12 @@ function parseStructs(constants: Map<string, number>): Map<string, CStruct> {
     let offset = 0;
     let alignment = 1;
     const fields: CField[] = [];
-    for (const field of body.matchAll(/(?:\b(u?int(?:8|16|32|64)_t)|struct\s+(apg_\w+))\s+(\w+)((?:\[[^\]]+\])*)\s*;/g)) {
+    for (const field of body.matchAll(
+      /(?:\b(u?int(?:8|16|32|64)_t)|struct\s+(apg_\w+))\s+(\w+)((?:\[[^\]]+\])*)\s*;/g,
+    )) {
       const nested = field[2] !== undefined ? structs.get(field[2]) : undefined;
-      if (field[2] !== undefined && nested === undefined) throw new Error(`struct ${field[2]} used before it is defined`);
+      if (field[2] !== undefined && nested === undefined)
+        throw new Error(`struct ${field[2]} used before it is defined`);
       const size = nested?.size ?? SCALAR_BYTES[field[1]!]!;
       const fieldAlignment = nested?.alignment ?? size;
       const count = [...field[4]!.matchAll(/\[([^\]]+)\]/g)]
@@ -132,7 +147,8 @@ function parseStructs(constants: Map<string, number>): Map<string, CStruct> {
   return structs;
 }
 
-const camel = (snake: string): string => snake.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+const camel = (snake: string): string =>
+  snake.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
 describe('abi.ts mirrors heap_abi.h', () => {
   const defines = parseDefines();
@@ -147,10 +163,13 @@ describe('abi.ts mirrors heap_abi.h', () => {
     expect(defines.size).toBeGreaterThan(30);
   });
 
-  it.each(Object.entries(DEFINE_TWINS).filter(([, twin]) => twin !== null))('%s equals %s', (name, twin) => {
-    expect(constants.get(name)).toBeDefined();
-    expect(exported[twin!]).toBe(constants.get(name));
-  });
+  it.each(Object.entries(DEFINE_TWINS).filter(([, twin]) => twin !== null))(
+    '%s equals %s',
+    (name, twin) => {
+      expect(constants.get(name)).toBeDefined();
+      expect(exported[twin!]).toBe(constants.get(name));
+    },
+  );
 
   it('the size masks are the complements of the flag bits', () => {
     expect(defines.get('APG_FF_SIZE_MASK')).toMatch(/~\(uint64_t\)0xF/);
@@ -160,22 +179,40 @@ describe('abi.ts mirrors heap_abi.h', () => {
   });
 
   it('the heap kinds match enum apg_heap_kind', () => {
-    const kinds = [...header.matchAll(/APG_KIND_(\w+)\s*=\s*(\d+)/g)].map((m) => [m[1]!, Number(m[2])] as const);
-    const expected = Object.fromEntries(kinds.map(([name, value]) => [camel(name.toLowerCase()).replace(/^./, (c) => c.toUpperCase()), value]));
+    const kinds = [...header.matchAll(/APG_KIND_(\w+)\s*=\s*(\d+)/g)].map(
+      (m) => [m[1]!, Number(m[2])] as const,
+    );
+    const expected = Object.fromEntries(
+      kinds.map(([name, value]) => [
+        camel(name.toLowerCase()).replace(/^./, (c) => c.toUpperCase()),
+        value,
+      ]),
+    );
     expect(abi.HeapKind).toEqual(expected);
   });
 
   it('the event kinds match enum apg_event_kind', () => {
-    const kinds = [...header.matchAll(/APG_EVENT_(\w+)\s*=\s*(\d+)/g)].map((m) => [m[1]!, Number(m[2])] as const);
-    const expected = Object.fromEntries(kinds.map(([name, value]) => [camel(name.toLowerCase()).replace(/^./, (c) => c.toUpperCase()), value]));
+    const kinds = [...header.matchAll(/APG_EVENT_(\w+)\s*=\s*(\d+)/g)].map(
+      (m) => [m[1]!, Number(m[2])] as const,
+    );
+    const expected = Object.fromEntries(
+      kinds.map(([name, value]) => [
+        camel(name.toLowerCase()).replace(/^./, (c) => c.toUpperCase()),
+        value,
+      ]),
+    );
     expect(Object.keys(expected)).toHaveLength(6);
     expect(abi.EventKind).toEqual(expected);
   });
 
   const structs = parseStructs(constants);
   it('an event has EVENT_ARG_COUNT arguments and the log EVENT_LOG_CAPACITY slots', () => {
-    expect(structs.get('apg_event')!.fields.find((f) => f.name === 'args')!.count).toBe(abi.EVENT_ARG_COUNT);
-    expect(structs.get('apg_event_log')!.fields.find((f) => f.name === 'slots')!.count).toBe(abi.EVENT_LOG_CAPACITY);
+    expect(structs.get('apg_event')!.fields.find((f) => f.name === 'args')!.count).toBe(
+      abi.EVENT_ARG_COUNT,
+    );
+    expect(structs.get('apg_event_log')!.fields.find((f) => f.name === 'slots')!.count).toBe(
+      abi.EVENT_LOG_CAPACITY,
+    );
   });
 
   it('parses every struct of the header', () => {

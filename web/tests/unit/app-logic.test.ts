@@ -11,7 +11,9 @@ import { blockAtOffset, layoutStrip, rowSegments } from '../../src/panel/strip-l
 
 describe('URL parameters', () => {
   it('reads every documented parameter', () => {
-    const config = parseConfig('?alloc=tlsf&script=alloc%20100%3Binfo&panels=terminal,heap&theme=dark&embed=1&typing=instant');
+    const config = parseConfig(
+      '?alloc=tlsf&script=alloc%20100%3Binfo&panels=terminal,heap&theme=dark&embed=1&typing=instant',
+    );
     expect(config).toMatchObject({
       alloc: 'tlsf',
       script: ['alloc 100', 'info'],
@@ -25,12 +27,21 @@ describe('URL parameters', () => {
   });
 
   it('defaults to everything shown and nothing typed', () => {
-    expect(parseConfig('')).toMatchObject({ alloc: null, script: [], panels: ['terminal', 'heap', 'table', 'cpu'], theme: 'system', embed: false });
+    expect(parseConfig('')).toMatchObject({
+      alloc: null,
+      script: [],
+      panels: ['terminal', 'heap', 'table', 'cpu'],
+      theme: 'system',
+      embed: false,
+    });
   });
 
   it('knows the cpu panel, alone or with others', () => {
     expect(parseConfig('?panels=cpu').panels).toEqual(['cpu']);
-    expect(parseConfig('?panels=terminal,cpu,heap')).toMatchObject({ panels: ['terminal', 'cpu', 'heap'], warnings: [] });
+    expect(parseConfig('?panels=terminal,cpu,heap')).toMatchObject({
+      panels: ['terminal', 'cpu', 'heap'],
+      warnings: [],
+    });
   });
 
   it('drops unknown values with a warning instead of using them', () => {
@@ -42,7 +53,12 @@ describe('URL parameters', () => {
   });
 
   it('splits scripts on semicolons and newlines and strips control characters', () => {
-    expect(parseScript('alloc 1;;  info \nfree 0x40400040\r\ncheck')).toEqual(['alloc 1', 'info', 'free 0x40400040', 'check']);
+    expect(parseScript('alloc 1;;  info \nfree 0x40400040\r\ncheck')).toEqual([
+      'alloc 1',
+      'info',
+      'free 0x40400040',
+      'check',
+    ]);
     expect(parseScript('alloc 1\u0003\u001b[A')).toEqual(['alloc 1[A']);
     expect(parseScript('x'.repeat(500))[0]).toHaveLength(120);
   });
@@ -60,11 +76,21 @@ describe('command tracker', () => {
   });
 
   it('edits like the kernel: backspace, Ctrl-U, Ctrl-C, tabs', () => {
-    expect(track('infx\x7fo\ralloc 99\x15meminfo\ralloc 100\x03check\ralloc\t32\r')).toEqual(['info', 'meminfo', 'check', 'alloc 32']);
+    expect(track('infx\x7fo\ralloc 99\x15meminfo\ralloc 100\x03check\ralloc\t32\r')).toEqual([
+      'info',
+      'meminfo',
+      'check',
+      'alloc 32',
+    ]);
   });
 
   it('recalls history with the arrow keys and ignores other escapes', () => {
-    expect(track('alloc 1\rinfo\r\x1b[A\x1b[A\r\x1b[1;5Ccheck\x1b[3~\r')).toEqual(['alloc 1', 'info', 'alloc 1', 'check']);
+    expect(track('alloc 1\rinfo\r\x1b[A\x1b[A\r\x1b[1;5Ccheck\x1b[3~\r')).toEqual([
+      'alloc 1',
+      'info',
+      'alloc 1',
+      'check',
+    ]);
   });
 
   it('drops empty lines', () => {
@@ -74,7 +100,13 @@ describe('command tracker', () => {
 
 describe('share link', () => {
   it('encodes the commands and keeps the other parameters', () => {
-    const link = new URL(shareLink('https://x.test/play/?theme=dark&test=1&alloc=bump', ['use tlsf', 'alloc 100', 'halt']));
+    const link = new URL(
+      shareLink('https://x.test/play/?theme=dark&test=1&alloc=bump', [
+        'use tlsf',
+        'alloc 100',
+        'halt',
+      ]),
+    );
     expect(link.searchParams.get('script')).toBe('use tlsf\nalloc 100');
     expect(link.searchParams.get('theme')).toBe('dark');
     expect(link.searchParams.has('test')).toBe(false);
@@ -97,8 +129,18 @@ const block = (start: number, span: number, status: 'used' | 'free', requested =
 
 describe('block diff', () => {
   it('marks a split, a merge and a status change', () => {
-    const before = [block(0, 64, 'used', 40), block(64, 64, 'free'), block(128, 64, 'free'), block(192, 256, 'free')];
-    const after = [block(0, 64, 'free'), block(64, 128, 'free'), block(192, 64, 'used', 30), block(256, 192, 'free')];
+    const before = [
+      block(0, 64, 'used', 40),
+      block(64, 64, 'free'),
+      block(128, 64, 'free'),
+      block(192, 256, 'free'),
+    ];
+    const after = [
+      block(0, 64, 'free'),
+      block(64, 128, 'free'),
+      block(192, 64, 'used', 30),
+      block(256, 192, 'free'),
+    ];
     expect(diffBlocks(before, after)).toEqual(['changed', 'merged', 'split', 'split']);
   });
 

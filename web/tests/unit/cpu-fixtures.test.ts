@@ -61,20 +61,28 @@ describe('user-malloc: malloc, realloc and free through svc', () => {
   const { events, printed } = decodeFixture('user-malloc');
 
   it('every heap call the program printed has that result in the log, in order', () => {
-    const printedResults = [...printed.matchAll(/^(?:malloc|realloc|free)\([^)]*\)\s*(?:again\s*)?= (\S+)\r$/gm)].map((m) => BigInt(m[1]!));
-    const heapCalls = events.filter((e) => e.kind === EventKind.Syscall && ['malloc', 'realloc', 'free'].includes(SYSCALLS[e.number]!.name));
+    const printedResults = [
+      ...printed.matchAll(/^(?:malloc|realloc|free)\([^)]*\)\s*(?:again\s*)?= (\S+)\r$/gm),
+    ].map((m) => BigInt(m[1]!));
+    const heapCalls = events.filter(
+      (e) =>
+        e.kind === EventKind.Syscall &&
+        ['malloc', 'realloc', 'free'].includes(SYSCALLS[e.number]!.name),
+    );
     expect(printedResults).toHaveLength(6);
     expect(heapCalls.map((e) => e.result)).toEqual(printedResults);
   });
 
   it('reads as the program was written', () => {
-    const heapLines = events.filter((e) => e.kind === EventKind.Syscall && SYSCALLS[e.number]!.name !== 'write').map((e) => eventLine(e).replace(/^#\d+ /, ''));
+    const heapLines = events
+      .filter((e) => e.kind === EventKind.Syscall && SYSCALLS[e.number]!.name !== 'write')
+      .map((e) => eventLine(e).replace(/^#\d+ /, ''));
     const text = calls(events, 'malloc')[0]!.result.toString(16);
     const zeros = calls(events, 'malloc')[1]!.result.toString(16);
     expect(heapLines).toEqual([
       `svc malloc(0x64) = 0x${text}`,
       `svc realloc(0x${text}, 0x12c) = 0x${text}`,
-      'svc malloc(0x40) = 0x' + zeros,
+      `svc malloc(0x40) = 0x${zeros}`,
       `svc free(0x${text}) = 0`,
       `svc free(0x${text}) = -22 (EINVAL)`,
       `svc free(0x${zeros}) = 0`,
@@ -103,7 +111,8 @@ describe('user-alarm: two SIGALRMs delivered by the virtual timer', () => {
       [SIGALRM, handler],
       [SIGALRM, handler],
     ]);
-    for (const irq of irqs) expect(events[events.indexOf(irq) + 1]).toMatchObject({ kind: EventKind.Signal });
+    for (const irq of irqs)
+      expect(events[events.indexOf(irq) + 1]).toMatchObject({ kind: EventKind.Signal });
     expect(calls(events, 'alarm').map((e) => [e.args[0], e.result])).toEqual([
       [1n, 0n],
       [1n, 0n],
@@ -111,9 +120,15 @@ describe('user-alarm: two SIGALRMs delivered by the virtual timer', () => {
   });
 
   it('every handler returns through sigreturn before the program goes on', () => {
-    const kinds = events.map((e) => (e.kind === EventKind.Syscall ? SYSCALLS[e.number]!.name : ['', 'start', '', 'irq', 'signal', 'fault', 'exit'][e.kind]));
+    const kinds = events.map((e) =>
+      e.kind === EventKind.Syscall
+        ? SYSCALLS[e.number]!.name
+        : ['', 'start', '', 'irq', 'signal', 'fault', 'exit'][e.kind],
+    );
     const compact = kinds.filter((k) => k !== 'write').join(' ');
-    expect(compact).toBe('start signal alarm irq signal sigreturn alarm irq signal sigreturn exit exit');
+    expect(compact).toBe(
+      'start signal alarm irq signal sigreturn alarm irq signal sigreturn exit exit',
+    );
     for (const s of calls(events, 'sigreturn')) expect(eventLine(s)).toMatch(/svc sigreturn\(\)$/);
   });
 });

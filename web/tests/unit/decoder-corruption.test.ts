@@ -17,7 +17,13 @@ import { decodeHeap } from '../../src/heap/decoder';
 import { GuestMemory } from '../../src/heap/guest-memory';
 import type { DecodeResult, HeapModel } from '../../src/heap/model';
 import { loadFixtureMemory } from '../support/snapshot';
-import { IMAGE_HEADER, descriptorAddress, heapStateAddress, writeU32, writeU64 } from '../support/scribble';
+import {
+  IMAGE_HEADER,
+  descriptorAddress,
+  heapStateAddress,
+  writeU32,
+  writeU64,
+} from '../support/scribble';
 
 /** Decodes, checks it was fast, and returns the result. */
 function timedDecode(memory: GuestMemory): DecodeResult {
@@ -29,11 +35,13 @@ function timedDecode(memory: GuestMemory): DecodeResult {
 
 function corruptedModel(memory: GuestMemory): HeapModel {
   const result = timedDecode(memory);
-  if (result.status !== 'ok') throw new Error(`expected a decoded (corrupted) heap, got ${result.status}`);
+  if (result.status !== 'ok')
+    throw new Error(`expected a decoded (corrupted) heap, got ${result.status}`);
   expect(result.model.findings.length).toBeGreaterThan(0);
   // the kernel's own check (ported) notices too, and leads the findings
   expect(result.model.check.ok).toBe(false);
-  if (!result.model.check.ok) expect(result.model.findings[0]!.message).toBe(result.model.check.problem);
+  if (!result.model.check.ok)
+    expect(result.model.findings[0]!.message).toBe(result.model.check.problem);
   return result.model;
 }
 
@@ -46,7 +54,10 @@ describe('descriptor', () => {
     const memory = loadFixtureMemory('first-fit-basic');
     const d = descriptorAddress(memory);
     writeU32(memory, d + Descriptor.generation, memory.u32(d + Descriptor.generation) + 1);
-    expect(timedDecode(memory)).toMatchObject({ status: 'busy', message: 'heap is being modified' });
+    expect(timedDecode(memory)).toMatchObject({
+      status: 'busy',
+      message: 'heap is being modified',
+    });
   });
 
   it('a generation that changes during the read is busy', () => {
@@ -61,7 +72,10 @@ describe('descriptor', () => {
       }
     }
     const memory = new MovingMemory(source.bytes, source.base);
-    expect(timedDecode(memory)).toMatchObject({ status: 'busy', message: 'heap changed while it was read' });
+    expect(timedDecode(memory)).toMatchObject({
+      status: 'busy',
+      message: 'heap changed while it was read',
+    });
   });
 
   it('a bad image header magic is invalid', () => {
@@ -139,7 +153,9 @@ describe('first-fit', () => {
     const { memory, model } = load();
     const b = model.blocks[10]!;
     writeU64(memory, b.start, (b.span + 16) | (b.status === 'used' ? 1 : 0));
-    expect(messages(corruptedModel(memory))).toMatch(/prev_size|requested|adjacent|smaller|runs past|not a block|missing/);
+    expect(messages(corruptedModel(memory))).toMatch(
+      /prev_size|requested|adjacent|smaller|runs past|not a block|missing/,
+    );
   });
 
   it('a free link pointing outside the heap', () => {
@@ -183,7 +199,11 @@ describe('first-fit', () => {
 
   it('a free head pointing at a used block', () => {
     const { memory, state, model } = load();
-    writeU64(memory, state + FfState.freeHead, model.blocks.find((b) => b.status === 'used')!.start);
+    writeU64(
+      memory,
+      state + FfState.freeHead,
+      model.blocks.find((b) => b.status === 'used')!.start,
+    );
     expect(messages(corruptedModel(memory))).toMatch(/not a free block/);
   });
 
@@ -199,7 +219,8 @@ describe('buddy', () => {
     const memory = loadFixtureMemory('buddy-splits');
     const state = heapStateAddress(memory);
     const result = decodeHeap(memory);
-    if (result.status !== 'ok' || result.model.extras?.kind !== 'buddy') throw new Error('fixture did not decode');
+    if (result.status !== 'ok' || result.model.extras?.kind !== 'buddy')
+      throw new Error('fixture did not decode');
     return { memory, state, model: result.model, extras: result.model.extras };
   };
 
@@ -307,14 +328,19 @@ describe('tlsf', () => {
     const memory = loadFixtureMemory('tlsf-bins');
     const state = heapStateAddress(memory);
     const result = decodeHeap(memory);
-    if (result.status !== 'ok' || result.model.extras?.kind !== 'tlsf') throw new Error('fixture did not decode');
+    if (result.status !== 'ok' || result.model.extras?.kind !== 'tlsf')
+      throw new Error('fixture did not decode');
     return { memory, state, model: result.model, extras: result.model.extras };
   };
 
   it('an sl bitmap bit cleared under a non-empty list', () => {
     const { memory, state, extras } = load();
     const bin = extras.bins[0]!;
-    writeU32(memory, state + TlsfState.slBitmap + 4 * bin.fl, extras.slBitmaps[bin.fl]! & ~(1 << bin.sl));
+    writeU32(
+      memory,
+      state + TlsfState.slBitmap + 4 * bin.fl,
+      extras.slBitmaps[bin.fl]! & ~(1 << bin.sl),
+    );
     expect(messages(corruptedModel(memory))).toMatch(/sl_bitmap bit|fl_bitmap bit/);
   });
 

@@ -7,7 +7,13 @@ import { decodeHeap } from '../../src/heap/decoder';
 import { formatCheck, formatInfo } from '../../src/heap/info-format';
 import type { HeapModel } from '../../src/heap/model';
 import { tlsfClassOf } from '../../src/heap/decoders/tlsf';
-import { CORRUPTED_FIXTURE_NAMES, FIXTURE_NAMES, loadFixtureCheck, loadFixtureInfo, loadFixtureMemory } from '../support/snapshot';
+import {
+  CORRUPTED_FIXTURE_NAMES,
+  FIXTURE_NAMES,
+  loadFixtureCheck,
+  loadFixtureInfo,
+  loadFixtureMemory,
+} from '../support/snapshot';
 
 function decodeFixture(name: string): HeapModel {
   const result = decodeHeap(loadFixtureMemory(name));
@@ -91,13 +97,18 @@ describe('allocator extras', () => {
     expect(splits.length).toBeGreaterThan(5);
     for (const split of splits) {
       const children = extras.tree.filter(
-        (n) => n.depth === split.depth + 1 && n.address >= split.address && n.address < split.address + 32 * 2 ** split.order,
+        (n) =>
+          n.depth === split.depth + 1 &&
+          n.address >= split.address &&
+          n.address < split.address + 32 * 2 ** split.order,
       );
       expect(children.map((c) => c.order)).toEqual([split.order - 1, split.order - 1]);
     }
     const heads = extras.tableEntries.map((e) => e.address);
     expect(heads).toEqual(model.blocks.map((b) => b.start));
-    const listed = extras.freeLists.flatMap((l) => l.nodes.map((n) => n.address)).sort((a, b) => a - b);
+    const listed = extras.freeLists
+      .flatMap((l) => l.nodes.map((n) => n.address))
+      .sort((a, b) => a - b);
     expect(listed).toEqual(model.blocks.filter((b) => b.status === 'free').map((b) => b.start));
   });
 
@@ -106,7 +117,9 @@ describe('allocator extras', () => {
     const extras = model.extras;
     if (extras?.kind !== 'page') throw new Error('expected page extras');
     expect(extras.runs.map((r) => r.pages * 4096)).toEqual(model.blocks.map((b) => b.span));
-    expect(extras.runs.filter((r) => r.status === 'used').reduce((n, r) => n + r.pages, 0)).toBe(extras.usedPages);
+    expect(extras.runs.filter((r) => r.status === 'used').reduce((n, r) => n + r.pages, 0)).toBe(
+      extras.usedPages,
+    );
     expect(extras.entries.length).toBe(extras.pageCount);
   });
 

@@ -29,7 +29,13 @@ const STATE_SIZE: Record<number, number> = {
   4: BumpState.size,
   5: TlsfState.size,
 };
-const STATE_MAGIC: Record<number, number> = { 1: FF_MAGIC, 2: BUDDY_MAGIC, 3: PAGE_MAGIC, 4: BUMP_MAGIC, 5: TLSF_MAGIC };
+const STATE_MAGIC: Record<number, number> = {
+  1: FF_MAGIC,
+  2: BUDDY_MAGIC,
+  3: PAGE_MAGIC,
+  4: BUMP_MAGIC,
+  5: TLSF_MAGIC,
+};
 
 /** What must hold for any decode of any memory. */
 function checkInvariants(memory: GuestMemory, result: DecodeResult, elapsedMs: number): void {
@@ -95,7 +101,8 @@ describe('decoder on random memory', () => {
           writeU64(memory, d + Descriptor.regionStart, regionStart);
           writeU64(memory, d + Descriptor.regionEnd, regionStart + regionSize);
           writeU64(memory, d + Descriptor.heapState, regionStart);
-          if (validMagic && STATE_MAGIC[kind] !== undefined) writeU32(memory, regionStart, STATE_MAGIC[kind]);
+          if (validMagic && STATE_MAGIC[kind] !== undefined)
+            writeU32(memory, regionStart, STATE_MAGIC[kind]);
           decodeTimed(memory);
         },
       ),
@@ -105,7 +112,13 @@ describe('decoder on random memory', () => {
 });
 
 /** Fixtures with a clean decode, and the addresses worth scribbling on: metadata and links. */
-const MUTATION_TARGETS = ['first-fit-fragmented', 'buddy-splits', 'page-runs', 'bump-dead', 'tlsf-bins'] as const;
+const MUTATION_TARGETS = [
+  'first-fit-fragmented',
+  'buddy-splits',
+  'page-runs',
+  'bump-dead',
+  'tlsf-bins',
+] as const;
 
 describe.each(MUTATION_TARGETS)('decoder on mutated %s', (name) => {
   const pristine = loadFixtureMemory(name);
@@ -124,7 +137,9 @@ describe.each(MUTATION_TARGETS)('decoder on mutated %s', (name) => {
       ...stateSlots.filter((a) => pristine.u64(a) !== 0),
     ],
     stateSlots,
-    model.blocks.flatMap((b) => [b.metaAddress, b.start + 16, b.start + 24]).filter((a) => pristine.contains(a, 8)),
+    model.blocks
+      .flatMap((b) => [b.metaAddress, b.start + 16, b.start + 24])
+      .filter((a) => pristine.contains(a, 8)),
   ];
   const pointers = model.blocks.map((b) => b.start);
   const spot = fc.oneof(...groups.map((g) => fc.constantFrom(...g)));
@@ -142,7 +157,9 @@ describe.each(MUTATION_TARGETS)('decoder on mutated %s', (name) => {
     ),
   });
 
-  it('never throws, terminates fast and stays inside the region', { timeout: PROPERTY_TIMEOUT_MS }, () => {
+  it('never throws, terminates fast and stays inside the region', {
+    timeout: PROPERTY_TIMEOUT_MS,
+  }, () => {
     fc.assert(
       fc.property(fc.array(write, { minLength: 1, maxLength: 6 }), (writes) => {
         const memory = new GuestMemory(pristine.bytes.slice(), pristine.base);

@@ -4,9 +4,16 @@
 // far_is_valid() in firmware/kernel/exceptions.c.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { EXCEPTION_CLASS_NAMES, FAR_VALID_CLASSES, exceptionClassName } from '../../src/cpu/exception-classes';
+import {
+  EXCEPTION_CLASS_NAMES,
+  FAR_VALID_CLASSES,
+  exceptionClassName,
+} from '../../src/cpu/exception-classes';
 
-const source = readFileSync(new URL('../../../firmware/kernel/exceptions.c', import.meta.url), 'utf8');
+const source = readFileSync(
+  new URL('../../../firmware/kernel/exceptions.c', import.meta.url),
+  'utf8',
+);
 
 function functionBody(name: string): string {
   const start = source.search(new RegExp(`\\b${name}\\s*\\([^)]*\\)\\s*\\{`));
@@ -19,7 +26,9 @@ function functionBody(name: string): string {
 function kernelClassNames(): Record<number, string> {
   const names: Record<number, string> = {};
   let pending: number[] = [];
-  for (const token of functionBody('exception_class_name').matchAll(/case\s+(0x[0-9a-fA-F]+)\s*:|return\s+"([^"]*)"/g)) {
+  for (const token of functionBody('exception_class_name').matchAll(
+    /case\s+(0x[0-9a-fA-F]+)\s*:|return\s+"([^"]*)"/g,
+  )) {
     if (token[1] !== undefined) {
       pending.push(Number(token[1]));
     } else {
@@ -43,7 +52,9 @@ describe('exception class names', () => {
   });
 
   it("show FAR for the classes of the kernel's far_is_valid()", () => {
-    const kernel = [...functionBody('far_is_valid').matchAll(/ec\s*==\s*(0x[0-9a-fA-F]+)/g)].map((m) => Number(m[1]));
+    const kernel = [...functionBody('far_is_valid').matchAll(/ec\s*==\s*(0x[0-9a-fA-F]+)/g)].map(
+      (m) => Number(m[1]),
+    );
     expect(kernel.length).toBeGreaterThan(3);
     expect([...FAR_VALID_CLASSES].sort((a, b) => a - b)).toEqual(kernel.sort((a, b) => a - b));
   });

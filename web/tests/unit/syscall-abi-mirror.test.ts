@@ -5,9 +5,19 @@
 // only fails.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ERRNO_NAMES, MAX_WRITE, SIGALRM, SIGNAL_NAMES, SYSCALLS, SYSCALL_COUNT } from '../../src/cpu/syscall-abi';
+import {
+  ERRNO_NAMES,
+  MAX_WRITE,
+  SIGALRM,
+  SIGNAL_NAMES,
+  SYSCALLS,
+  SYSCALL_COUNT,
+} from '../../src/cpu/syscall-abi';
 
-const header = readFileSync(new URL('../../../firmware/include/syscall_abi.h', import.meta.url), 'utf8');
+const header = readFileSync(
+  new URL('../../../firmware/include/syscall_abi.h', import.meta.url),
+  'utf8',
+);
 
 interface HeaderCall {
   name: string;
@@ -39,7 +49,9 @@ describe('syscall-abi.ts mirrors syscall_abi.h', () => {
     const calls = headerCalls();
     expect(calls.length).toBeGreaterThanOrEqual(9);
     expect(calls.map((c) => c.number)).toEqual(calls.map((_, i) => i)); // dense: SYSCALLS is indexed by number
-    expect(SYSCALLS.map((c) => ({ name: c.name, params: [...c.params] }))).toEqual(calls.map((c) => ({ name: c.name, params: c.params })));
+    expect(SYSCALLS.map((c) => ({ name: c.name, params: [...c.params] }))).toEqual(
+      calls.map((c) => ({ name: c.name, params: c.params })),
+    );
   });
 
   it('has no more than three parameters per call (the event log keeps x0..x2)', () => {
@@ -55,14 +67,19 @@ describe('syscall-abi.ts mirrors syscall_abi.h', () => {
   });
 
   it('names every error number the kernel returns, and no other', () => {
-    const errors = Object.fromEntries([...header.matchAll(/^#define\s+APG_(E[A-Z]+)\s+(\d+)/gm)].map((m) => [Number(m[2]), m[1]!]));
+    const errors = Object.fromEntries(
+      [...header.matchAll(/^#define\s+APG_(E[A-Z]+)\s+(\d+)/gm)].map((m) => [Number(m[2]), m[1]!]),
+    );
     expect(Object.keys(errors).length).toBeGreaterThanOrEqual(4);
     expect(ERRNO_NAMES).toEqual(errors);
   });
 
   it('knows every #define of the header', () => {
-    const names = [...header.matchAll(/^#define\s+(\w+)/gm)].map((m) => m[1]!).filter((n) => n !== 'APG_SYSCALL_ABI_H');
-    const mirrored = (n: string): boolean => /^SYS_/.test(n) || /^APG_E[A-Z]+$/.test(n) || n === 'SIGALRM' || n === 'APG_MAX_WRITE';
+    const names = [...header.matchAll(/^#define\s+(\w+)/gm)]
+      .map((m) => m[1]!)
+      .filter((n) => n !== 'APG_SYSCALL_ABI_H');
+    const mirrored = (n: string): boolean =>
+      /^SYS_/.test(n) || /^APG_E[A-Z]+$/.test(n) || n === 'SIGALRM' || n === 'APG_MAX_WRITE';
     expect(names.filter((n) => !mirrored(n))).toEqual([]);
   });
 });

@@ -36,7 +36,11 @@ class FakeGuest implements RunTarget {
   }
 }
 
-const turns = (loop: RunLoop, events: LoopEvent[], until: (e: LoopEvent[]) => boolean): Promise<void> =>
+const turns = (
+  loop: RunLoop,
+  events: LoopEvent[],
+  until: (e: LoopEvent[]) => boolean,
+): Promise<void> =>
   new Promise((resolve, reject) => {
     const deadline = Date.now() + 5000;
     const check = () => {
@@ -63,14 +67,18 @@ describe('run loop', () => {
     const guest = new FakeGuest(1000);
     const events: LoopEvent[] = [];
     let fed = 0;
-    const loop = new RunLoop(guest, (e) => {
-      events.push(e);
-      if (guest.work === 0 && fed < 2) {
-        fed++;
-        guest.work = 1000;
-        guest.inputPending = fed < 2 ? 1 : 0;
-      }
-    }, 5);
+    const loop = new RunLoop(
+      guest,
+      (e) => {
+        events.push(e);
+        if (guest.work === 0 && fed < 2) {
+          fed++;
+          guest.work = 1000;
+          guest.inputPending = fed < 2 ? 1 : 0;
+        }
+      },
+      5,
+    );
     guest.inputPending = 1;
     await turns(loop, events, (e) => e.at(-1) === 'idle');
     expect(guest.executed).toBe(3000);
@@ -79,10 +87,14 @@ describe('run loop', () => {
   it('stop() ends the run at the next turn', async () => {
     const guest = new FakeGuest(Number.MAX_SAFE_INTEGER);
     const events: LoopEvent[] = [];
-    const loop = new RunLoop(guest, (e) => {
-      events.push(e);
-      if (events.length === 3) loop.stop();
-    }, 2);
+    const loop = new RunLoop(
+      guest,
+      (e) => {
+        events.push(e);
+        if (events.length === 3) loop.stop();
+      },
+      2,
+    );
     loop.start();
     await new Promise((r) => setTimeout(r, 100));
     expect(events.length).toBe(3);
@@ -128,19 +140,34 @@ describe('cpu watcher', () => {
     expect(running.log!.events).toHaveLength(1);
     // the system call's result arrives after its event
     kernel.log({ kind: EventKind.Syscall, number: 2, args: [100n, 0n, 0n], result: 0n });
-    expect(watcher.sample(kernel.memory, read, 300, true)?.model.log!.written).toBe(2);
+    expect(watcher.sample(kernel.memory, read, 300, true)!.model.log!.written).toBe(2);
     const slotResult = EVENT_LOG + EventLog.slots + 1 * Event.size + Event.result; // event 1's result
-    new DataView(kernel.memory.bytes.buffer).setBigInt64(slotResult - kernel.memory.base, 0x40400040n, true);
-    expect(watcher.sample(kernel.memory, read, 301, true)?.model.log!.events[1]!.result).toBe(0x40400040n);
+    new DataView(kernel.memory.bytes.buffer).setBigInt64(
+      slotResult - kernel.memory.base,
+      0x40400040n,
+      true,
+    );
+    expect(watcher.sample(kernel.memory, read, 301, true)!.model.log!.events[1]!.result).toBe(
+      0x40400040n,
+    );
     kernel.setProgram(1, 'alarm');
-    expect(watcher.sample(kernel.memory, read, 302, true)?.model.program).toEqual({ pid: 1, name: 'alarm' });
+    expect(watcher.sample(kernel.memory, read, 302, true)?.model.program).toEqual({
+      pid: 1,
+      name: 'alarm',
+    });
     watcher.forget();
     expect(watcher.sample(kernel.memory, read, 303, true)).not.toBeNull(); // after a reset: always a first picture
   });
 });
 
 describe('idle waiter', () => {
-  const status = (state: StatusReport['state'], keysSeq: number): StatusReport => ({ state, keysSeq, instructions: 0, mips: 0, inputPending: 0 });
+  const status = (state: StatusReport['state'], keysSeq: number): StatusReport => ({
+    state,
+    keysSeq,
+    instructions: 0,
+    mips: 0,
+    inputPending: 0,
+  });
 
   it('waits for a report that has seen the keys', async () => {
     const waiter = new IdleWaiter();

@@ -20,7 +20,8 @@ export function checkBump(m: GuestMemory, self: number): CheckResult {
   if (start > next || next > end) return problem('bump pointer outside [start, end]', next);
   if (next % 16 !== 0 || end % 16 !== 0) return problem('next or end not 16-byte aligned', self);
   if (end - self > regionSize) return problem('end beyond the region', end);
-  if (liveBlocks === 0 && next !== start) return problem('no live block but the arena did not rewind', next);
+  if (liveBlocks === 0 && next !== start)
+    return problem('no live block but the arena did not rewind', next);
   if (total < liveBlocks) return problem('more live blocks than allocations', self);
 
   let live = 0;
@@ -28,14 +29,21 @@ export function checkBump(m: GuestMemory, self: number): CheckResult {
     const span = m.u32(header + BumpBlock.span);
     const flags = m.u32(header + BumpBlock.flags);
     const payloadOffset = m.u32(header + BumpBlock.payloadOffset);
-    if (span < MIN_SPAN || span % 16 !== 0) return problem('block span not a multiple of 16 of at least 32', header);
+    if (span < MIN_SPAN || span % 16 !== 0)
+      return problem('block span not a multiple of 16 of at least 32', header);
     if (span > next - header) return problem('block runs past the bump pointer', header);
-    if (payloadOffset < HEADER || payloadOffset % 16 !== 0 || payloadOffset > MAX_PAYLOAD_OFFSET || payloadOffset >= span)
+    if (
+      payloadOffset < HEADER ||
+      payloadOffset % 16 !== 0 ||
+      payloadOffset > MAX_PAYLOAD_OFFSET ||
+      payloadOffset >= span
+    )
       return problem('bad payload offset', header);
     if ((flags & ~BUMP_LIVE) !== 0) return problem('unknown block flags', header);
     if ((flags & BUMP_LIVE) !== 0) {
       const requested = m.u32(header + BumpBlock.requested);
-      if (requested === 0 || requested > span - payloadOffset) return problem('requested size does not fit the block', header);
+      if (requested === 0 || requested > span - payloadOffset)
+        return problem('requested size does not fit the block', header);
       live++;
     }
     header += span;

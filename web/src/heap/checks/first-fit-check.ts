@@ -9,7 +9,8 @@ const MIN_BLOCK = 32;
 const U32_MAX = 0xffffffff;
 
 export function checkFirstFit(m: GuestMemory, state: number): CheckResult {
-  if (m.u32(state + FfState.magic) !== FF_MAGIC) return problem('first-fit: bad state magic', state);
+  if (m.u32(state + FfState.magic) !== FF_MAGIC)
+    return problem('first-fit: bad state magic', state);
   const heapStart = m.u64(state + FfState.heapStart);
   const heapEnd = m.u64(state + FfState.heapEnd);
   const regionSize = m.u64(state + FfState.regionSize);
@@ -31,22 +32,30 @@ export function checkFirstFit(m: GuestMemory, state: number): CheckResult {
   for (let block = heapStart; block < heapEnd; ) {
     const low = m.u32(block + FfBlock.sizeFlags);
     const size = m.u32(block + 4) * 4294967296 + ((low & ~0xf) >>> 0);
-    if ((low & 0xf & ~FF_USED) !== 0) return problem('first-fit: unknown flag bits in a block header', block);
-    if (size < MIN_BLOCK) return problem('first-fit: block smaller than the 32-byte minimum', block);
+    if ((low & 0xf & ~FF_USED) !== 0)
+      return problem('first-fit: unknown flag bits in a block header', block);
+    if (size < MIN_BLOCK)
+      return problem('first-fit: block smaller than the 32-byte minimum', block);
     if (size > heapEnd - block) return problem('first-fit: block runs past the heap end', block);
-    if (m.u32(block + FfBlock.prevSize) !== prevSize) return problem('first-fit: prev_size does not match the previous block', block);
+    if (m.u32(block + FfBlock.prevSize) !== prevSize)
+      return problem('first-fit: prev_size does not match the previous block', block);
     const requested = m.u32(block + FfBlock.requested);
     if ((low & FF_USED) !== 0) {
-      if (requested === 0 || requested > size - HEADER) return problem("first-fit: used block's requested size does not fit it", block);
+      if (requested === 0 || requested > size - HEADER)
+        return problem("first-fit: used block's requested size does not fit it", block);
       prevFree = false;
     } else {
       if (requested !== 0) return problem('first-fit: free block has a requested size', block);
       if (prevFree) return problem('first-fit: two adjacent free blocks (missed coalesce)', block);
-      if (listExpected === 0 || listExpected > block) return problem('first-fit: free block missing from the free list', block);
-      if (listExpected < block) return problem('first-fit: free list entry is not a free block', listExpected);
-      if (m.u64(block + HEADER + FreeLinks.prev) !== listPrev) return problem('first-fit: free list prev link broken', block);
+      if (listExpected === 0 || listExpected > block)
+        return problem('first-fit: free block missing from the free list', block);
+      if (listExpected < block)
+        return problem('first-fit: free list entry is not a free block', listExpected);
+      if (m.u64(block + HEADER + FreeLinks.prev) !== listPrev)
+        return problem('first-fit: free list prev link broken', block);
       const next = m.u64(block + HEADER + FreeLinks.next);
-      if (next !== 0 && next <= block) return problem('first-fit: free list not in address order', block);
+      if (next !== 0 && next <= block)
+        return problem('first-fit: free list not in address order', block);
       listPrev = block;
       listExpected = next;
       prevFree = true;
@@ -54,6 +63,7 @@ export function checkFirstFit(m: GuestMemory, state: number): CheckResult {
     prevSize = size;
     block += size;
   }
-  if (listExpected !== 0) return problem('first-fit: free list entry is not a free block', listExpected);
+  if (listExpected !== 0)
+    return problem('first-fit: free list entry is not a free block', listExpected);
   return passed;
 }

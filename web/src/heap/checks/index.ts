@@ -26,7 +26,8 @@ export function kernelCheck(memory: GuestMemory, kind: number, state: number): C
     return check(memory, state);
   } catch (error) {
     // the kernel would have read through a wild pointer here; we refuse to
-    if (error instanceof MemoryRangeError) return problem('check would read outside guest memory', error.address);
+    if (error instanceof MemoryRangeError)
+      return problem('check would read outside guest memory', error.address);
     throw error;
   }
 }

@@ -1,6 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /** page_check() of firmware/alloc/page.c. */
-import { PAGE_ENTRY_SIZE, PAGE_FREE, PAGE_HEAD, PAGE_MAGIC, PAGE_REQ_SHIFT, PAGE_SIZE, PAGE_STATE_MASK, PAGE_TAIL, PageState } from '../abi';
+import {
+  PAGE_ENTRY_SIZE,
+  PAGE_FREE,
+  PAGE_HEAD,
+  PAGE_MAGIC,
+  PAGE_REQ_SHIFT,
+  PAGE_SIZE,
+  PAGE_STATE_MASK,
+  PAGE_TAIL,
+  PageState,
+} from '../abi';
 import type { GuestMemory } from '../guest-memory';
 import { type CheckResult, passed, problem } from './check-result';
 
@@ -15,8 +25,10 @@ export function checkPage(m: GuestMemory, self: number): CheckResult {
   const pageMap = m.u64(self + PageState.pageMap);
   const usedPages = m.u64(self + PageState.usedPages);
   const regionSize = m.u64(self + PageState.regionSize);
-  if (pageMap !== self + PageState.size) return problem('page map is not right after the state', self);
-  if (pageCount === 0 || pageCount > PAGE_MAX_PAGES) return problem('page count out of range', self);
+  if (pageMap !== self + PageState.size)
+    return problem('page map is not right after the state', self);
+  if (pageCount === 0 || pageCount > PAGE_MAX_PAGES)
+    return problem('page count out of range', self);
   if (pagesStart % PAGE_SIZE !== 0 || pagesStart < pageMap + pageCount * PAGE_ENTRY_SIZE)
     return problem('pages overlap the map or are not page aligned', pagesStart);
   if (pagesStart - self > regionSize || pageCount * PAGE_SIZE > regionSize - (pagesStart - self))
@@ -35,14 +47,17 @@ export function checkPage(m: GuestMemory, self: number): CheckResult {
       i++;
       continue;
     }
-    if (kind === PAGE_TAIL) return problem('tail page without a head (or a run longer than its request)', where);
+    if (kind === PAGE_TAIL)
+      return problem('tail page without a head (or a run longer than its request)', where);
     if (kind !== PAGE_HEAD) return problem('invalid page state', where);
     const requested = e >>> PAGE_REQ_SHIFT;
     if (requested === 0) return problem('allocated run records 0 requested bytes', where);
     const pages = Math.ceil(requested / PAGE_SIZE);
-    if (pages > pageCount - i) return problem('run for the requested size passes the last page', where);
+    if (pages > pageCount - i)
+      return problem('run for the requested size passes the last page', where);
     for (let k = i + 1; k < i + pages; k++) {
-      if (entry(k) !== PAGE_TAIL) return problem('run shorter than its requested size', pageAddress(k));
+      if (entry(k) !== PAGE_TAIL)
+        return problem('run shorter than its requested size', pageAddress(k));
     }
     used += pages;
     i += pages;

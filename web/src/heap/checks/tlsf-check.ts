@@ -1,6 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /** tlsf_check() of firmware/alloc/tlsf.c: physical walk, bitmaps against heads, the lists. */
-import { FreeLinks, TLSF_FL_COUNT, TLSF_FREE, TLSF_MAGIC, TLSF_PREV_FREE, TLSF_SL_COUNT, TlsfBlock, TlsfState } from '../abi';
+import {
+  FreeLinks,
+  TLSF_FL_COUNT,
+  TLSF_FREE,
+  TLSF_MAGIC,
+  TLSF_PREV_FREE,
+  TLSF_SL_COUNT,
+  TlsfBlock,
+  TlsfState,
+} from '../abi';
 import { tlsfClassOf } from '../decoders/tlsf';
 import type { GuestMemory } from '../guest-memory';
 import { type CheckResult, passed, problem } from './check-result';
@@ -46,8 +55,10 @@ export function checkTlsf(m: GuestMemory, self: number): CheckResult {
     if ((sizeFlags & 0xc) !== 0) return problem('tlsf: unknown flag bits in a block header', block);
     if (size < MIN_BLOCK) return problem('tlsf: block smaller than the 32-byte minimum', block);
     if (size > heapEnd - block) return problem('tlsf: block runs past the heap end', block);
-    if (m.u64(block + TlsfBlock.prevPhys) !== prev) return problem('tlsf: prev_phys does not point at the previous block', block);
-    if (((sizeFlags & TLSF_PREV_FREE) !== 0) !== prevFree) return problem('tlsf: PREV_FREE does not match the previous block', block);
+    if (m.u64(block + TlsfBlock.prevPhys) !== prev)
+      return problem('tlsf: prev_phys does not point at the previous block', block);
+    if (((sizeFlags & TLSF_PREV_FREE) !== 0) !== prevFree)
+      return problem('tlsf: PREV_FREE does not match the previous block', block);
     const requested = m.u32(block + TlsfBlock.requested);
     if ((sizeFlags & TLSF_FREE) !== 0) {
       if (requested !== 0) return problem('tlsf: free block has a requested size', block);
@@ -64,13 +75,17 @@ export function checkTlsf(m: GuestMemory, self: number): CheckResult {
 
   // bitmaps against list heads
   const flBitmap = m.u32(self + TlsfState.flBitmap);
-  const head = (fl: number, sl: number): number => m.u64(self + TlsfState.heads + 8 * (fl * TLSF_SL_COUNT + sl));
-  if (flBitmap >>> TLSF_FL_COUNT !== 0) return problem('tlsf: fl_bitmap has bits beyond the last level', self);
+  const head = (fl: number, sl: number): number =>
+    m.u64(self + TlsfState.heads + 8 * (fl * TLSF_SL_COUNT + sl));
+  if (flBitmap >>> TLSF_FL_COUNT !== 0)
+    return problem('tlsf: fl_bitmap has bits beyond the last level', self);
   for (let fl = 0; fl < TLSF_FL_COUNT; fl++) {
     const slBitmap = m.u32(self + TlsfState.slBitmap + 4 * fl);
-    if (((flBitmap >>> fl) & 1) !== (slBitmap !== 0 ? 1 : 0)) return problem('tlsf: fl_bitmap bit does not match its sl_bitmap', self);
+    if (((flBitmap >>> fl) & 1) !== (slBitmap !== 0 ? 1 : 0))
+      return problem('tlsf: fl_bitmap bit does not match its sl_bitmap', self);
     for (let sl = 0; sl < TLSF_SL_COUNT; sl++) {
-      if (((slBitmap >>> sl) & 1) !== (head(fl, sl) !== 0 ? 1 : 0)) return problem('tlsf: sl_bitmap bit does not match its list', head(fl, sl));
+      if (((slBitmap >>> sl) & 1) !== (head(fl, sl) !== 0 ? 1 : 0))
+        return problem('tlsf: sl_bitmap bit does not match its list', head(fl, sl));
     }
   }
 
@@ -81,17 +96,21 @@ export function checkTlsf(m: GuestMemory, self: number): CheckResult {
     for (let sl = 0; sl < TLSF_SL_COUNT; sl++) {
       let listPrev = 0;
       for (let block = head(fl, sl); block !== 0; block = m.u64(block + HEADER + FreeLinks.next)) {
-        if (block < heapStart || block >= heapEnd || block % 16 !== 0) return problem('tlsf: free list link points outside the heap', block);
-        if (++listed > freeBlocks) return problem('tlsf: more blocks in the lists than free (cycle?)', block);
+        if (block < heapStart || block >= heapEnd || block % 16 !== 0)
+          return problem('tlsf: free list link points outside the heap', block);
+        if (++listed > freeBlocks)
+          return problem('tlsf: more blocks in the lists than free (cycle?)', block);
         const why = listEntryProblem(m, block, fl, sl, heapStart, heapEnd, sizeOf, isFree);
         if (why !== null) return problem(why, block);
-        if (m.u64(block + HEADER + FreeLinks.prev) !== listPrev) return problem('tlsf: free list prev link broken', block);
+        if (m.u64(block + HEADER + FreeLinks.prev) !== listPrev)
+          return problem('tlsf: free list prev link broken', block);
         listPrint = BigInt.asUintN(64, listPrint + fingerprint(block));
         listPrev = block;
       }
     }
   }
-  if (listed !== freeBlocks || listPrint !== freePrint) return problem('tlsf: a free block is missing from the lists', self);
+  if (listed !== freeBlocks || listPrint !== freePrint)
+    return problem('tlsf: a free block is missing from the lists', self);
   return passed;
 }
 
@@ -108,14 +127,19 @@ function listEntryProblem(
 ): string | null {
   const size = sizeOf(block);
   if (!isFree(block)) return 'tlsf: used block in a free list';
-  if (!(size >= MIN_BLOCK && size <= heapEnd - block)) return 'tlsf: free list entry has an impossible size';
+  if (!(size >= MIN_BLOCK && size <= heapEnd - block))
+    return 'tlsf: free list entry has an impossible size';
   const actual = tlsfClassOf(size);
-  if (actual.fl !== fl || actual.sl !== sl) return 'tlsf: free block is in the wrong list for its size';
+  if (actual.fl !== fl || actual.sl !== sl)
+    return 'tlsf: free block is in the wrong list for its size';
   const prev = m.u64(block + TlsfBlock.prevPhys);
   const notABlock =
-    block === heapStart ? prev !== 0 : prev < heapStart || prev >= block || prev % 16 !== 0 || prev + sizeOf(prev) !== block;
+    block === heapStart
+      ? prev !== 0
+      : prev < heapStart || prev >= block || prev % 16 !== 0 || prev + sizeOf(prev) !== block;
   if (notABlock) return 'tlsf: free list entry is not a block (prev_phys)';
   const next = block + size;
-  if (next < heapEnd && m.u64(next + TlsfBlock.prevPhys) !== block) return 'tlsf: free list entry is not a block (next prev_phys)';
+  if (next < heapEnd && m.u64(next + TlsfBlock.prevPhys) !== block)
+    return 'tlsf: free list entry is not a block (next prev_phys)';
   return null;
 }

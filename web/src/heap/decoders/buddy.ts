@@ -58,12 +58,19 @@ export function decodeBuddy(ctx: DecodeContext): KindDecoding {
 
   // The state's own fields, before any of them is used as an address.
   if (table !== state + BuddyState.size) ctx.error('table is not right after the state', state);
-  if (arenaSize === 0 || arenaSize % BUDDY_MIN_BLOCK !== 0 || unitCount !== arenaSize / BUDDY_MIN_BLOCK)
+  if (
+    arenaSize === 0 ||
+    arenaSize % BUDDY_MIN_BLOCK !== 0 ||
+    unitCount !== arenaSize / BUDDY_MIN_BLOCK
+  )
     ctx.error('arena size and unit count disagree', state);
   if (maxOrder > TOP_ORDER || maxOrder !== topOrderFor(arenaSize))
     ctx.error('max_order is not the largest order that fits', state);
   if (arenaStart % ARENA_ALIGN !== 0) ctx.error('arena not 4 KiB aligned', arenaStart);
-  if (!ctx.inRegion(table, unitCount * BUDDY_ENTRY_SIZE) || unitCount * BUDDY_ENTRY_SIZE > arenaStart - table) {
+  if (
+    !ctx.inRegion(table, unitCount * BUDDY_ENTRY_SIZE) ||
+    unitCount * BUDDY_ENTRY_SIZE > arenaStart - table
+  ) {
     ctx.error('table overlaps the arena or leaves the region', arenaStart);
     return none(regionSize);
   }
@@ -98,7 +105,8 @@ export function decodeBuddy(ctx: DecodeContext): KindDecoding {
     const where = unitAddress(unit);
     let malformed: string | null = null;
     if (blockState !== BUDDY_STATE_FREE && blockState !== BUDDY_STATE_USED)
-      malformed = blockState === 0 ? 'arena not tiled: expected a block head' : 'invalid block state';
+      malformed =
+        blockState === 0 ? 'arena not tiled: expected a block head' : 'invalid block state';
     else if (order > maxOrder) malformed = 'block order too large';
     else if (unit % unitsIn(order) !== 0) malformed = 'block not aligned to its size';
     else if (unitCount - unit < unitsIn(order)) malformed = 'block runs past the arena';
@@ -111,7 +119,8 @@ export function decodeBuddy(ctx: DecodeContext): KindDecoding {
     const used = blockState === BUDDY_STATE_USED;
     const size = blockSize(order);
     const requested = entry >>> BUDDY_REQ_SHIFT;
-    if (used && (requested === 0 || requested > size)) ctx.error('requested size does not fit the block', where);
+    if (used && (requested === 0 || requested > size))
+      ctx.error('requested size does not fit the block', where);
     if (!used) {
       if (requested !== 0) ctx.error('free block records a requested size', where);
       const buddy = buddyOf(unit, order, maxOrder, unitCount);
@@ -184,7 +193,12 @@ export function decodeBuddy(ctx: DecodeContext): KindDecoding {
     freeLists,
     tree: buildTree(ctx, unitCount, maxOrder, arenaStart),
   };
-  return { extras, largestFree: largest, regionSize, area: { start: arenaStart, end: arenaStart + arenaSize } };
+  return {
+    extras,
+    largestFree: largest,
+    regionSize,
+    area: { start: arenaStart, end: arenaStart + arenaSize },
+  };
 }
 
 /** The unit of the buddy of a block, or -1 if it has none (as buddy_of() in buddy.c). */
@@ -200,7 +214,12 @@ function buddyOf(unit: number, order: number, maxOrder: number, unitCount: numbe
  * buddy_init() lays them) and, under each root, the split nodes down to the
  * blocks the walk found.
  */
-function buildTree(ctx: DecodeContext, unitCount: number, maxOrder: number, arenaStart: number): BuddyTreeNode[] {
+function buildTree(
+  ctx: DecodeContext,
+  unitCount: number,
+  maxOrder: number,
+  arenaStart: number,
+): BuddyTreeNode[] {
   const heads = new Map<number, number>(); // unit -> block index
   const headUnits: number[] = [];
   ctx.blocks.forEach((b, i) => {

@@ -36,8 +36,10 @@ export function decodeBump(ctx: DecodeContext): KindDecoding {
     ctx.error('bump pointer outside [start, end] or arena outside the region', next);
     return none;
   }
-  if (next % GRANULE !== 0 || end % GRANULE !== 0) ctx.error('next or end not 16-byte aligned', state);
-  if (liveBlocks === 0 && next !== start) ctx.error('no live block but the arena did not rewind', next);
+  if (next % GRANULE !== 0 || end % GRANULE !== 0)
+    ctx.error('next or end not 16-byte aligned', state);
+  if (liveBlocks === 0 && next !== start)
+    ctx.error('no live block but the arena did not rewind', next);
   if (totalAllocations < liveBlocks) ctx.error('more live blocks than allocations', state);
 
   let live = 0;
@@ -57,7 +59,11 @@ export function decodeBump(ctx: DecodeContext): KindDecoding {
       ctx.error('block runs past the bump pointer', header);
       break;
     }
-    if (payloadOffset < BLOCK_HEADER_SIZE || payloadOffset % GRANULE !== 0 || payloadOffset >= span) {
+    if (
+      payloadOffset < BLOCK_HEADER_SIZE ||
+      payloadOffset % GRANULE !== 0 ||
+      payloadOffset >= span
+    ) {
       ctx.error('bad payload offset', header);
       break;
     }
@@ -65,7 +71,8 @@ export function decodeBump(ctx: DecodeContext): KindDecoding {
     if ((flags & ~BUMP_LIVE) !== 0) ctx.error('unknown block flags', header);
     const isLive = (flags & BUMP_LIVE) !== 0;
     if (isLive) {
-      if (requested === 0 || requested > span - payloadOffset) ctx.error('requested size does not fit the block', header);
+      if (requested === 0 || requested > span - payloadOffset)
+        ctx.error('requested size does not fit the block', header);
       live++;
     } else {
       dead++;
@@ -85,7 +92,8 @@ export function decodeBump(ctx: DecodeContext): KindDecoding {
     header += span;
   }
   const walkReachedNext = header === next;
-  if (walkReachedNext && live !== liveBlocks) ctx.error('live block count does not match the headers', state);
+  if (walkReachedNext && live !== liveBlocks)
+    ctx.error('live block count does not match the headers', state);
   const tail = end - next;
   const tailCapacity = tail > BLOCK_HEADER_SIZE ? tail - BLOCK_HEADER_SIZE : 0;
   // bump_walk() reports the tail only when the headers lead exactly to next
@@ -103,6 +111,14 @@ export function decodeBump(ctx: DecodeContext): KindDecoding {
     });
   }
 
-  const extras: BumpExtras = { kind: 'bump', start, next, end, liveBlocks, totalAllocations, deadBlocks: dead };
+  const extras: BumpExtras = {
+    kind: 'bump',
+    start,
+    next,
+    end,
+    liveBlocks,
+    totalAllocations,
+    deadBlocks: dead,
+  };
   return { extras, largestFree: tailCapacity, regionSize, area: { start, end } };
 }

@@ -6,7 +6,15 @@
  * ff_walk() (it stops at the first impossible size, as the kernel does) and
  * the findings copy ff_check().
  */
-import { BLOCK_HEADER_SIZE, FF_MAGIC, FF_USED, FfBlock, FfState, GRANULE, MIN_LINKED_BLOCK } from '../abi';
+import {
+  BLOCK_HEADER_SIZE,
+  FF_MAGIC,
+  FF_USED,
+  FfBlock,
+  FfState,
+  GRANULE,
+  MIN_LINKED_BLOCK,
+} from '../abi';
 import { type DecodeContext, followFreeList, hex } from '../decode-context';
 import type { FirstFitExtras } from '../model';
 import type { KindDecoding } from './kind-decoding';
@@ -55,9 +63,11 @@ export function decodeFirstFit(ctx: DecodeContext): KindDecoding {
       ctx.error('first-fit: block runs past the heap end', block);
       break;
     }
-    if ((low & 0xf & ~FF_USED) !== 0) ctx.error('first-fit: unknown flag bits in a block header', block);
+    if ((low & 0xf & ~FF_USED) !== 0)
+      ctx.error('first-fit: unknown flag bits in a block header', block);
     const recordedPrev = m.u32(block + FfBlock.prevSize);
-    if (recordedPrev !== prevSize) ctx.error('first-fit: prev_size does not match the previous block', block);
+    if (recordedPrev !== prevSize)
+      ctx.error('first-fit: prev_size does not match the previous block', block);
     const used = (low & FF_USED) !== 0;
     const requested = m.u32(block + FfBlock.requested);
     if (used) {
@@ -91,7 +101,11 @@ export function decodeFirstFit(ctx: DecodeContext): KindDecoding {
     linkOffset: BLOCK_HEADER_SIZE,
     maxSteps: freeBlocks,
     nodeProblem: (address) => {
-      if (!ctx.inRegion(address, BLOCK_HEADER_SIZE + 16) || address < heapStart || address >= heapEnd)
+      if (
+        !ctx.inRegion(address, BLOCK_HEADER_SIZE + 16) ||
+        address < heapStart ||
+        address >= heapEnd
+      )
         return `link ${hex(address)} points outside the heap`;
       const index = ctx.blockIndexAt(address);
       if (index < 0) return `entry ${hex(address)} is not a block`;
@@ -99,7 +113,10 @@ export function decodeFirstFit(ctx: DecodeContext): KindDecoding {
       return null;
     },
   });
-  checkListOrder(ctx, freeList.nodes.map((n) => n.address));
+  checkListOrder(
+    ctx,
+    freeList.nodes.map((n) => n.address),
+  );
   if (freeList.complete) {
     const listed = new Set(freeList.nodes.map((n) => n.address));
     for (const b of ctx.blocks) {
@@ -112,7 +129,12 @@ export function decodeFirstFit(ctx: DecodeContext): KindDecoding {
 
   const extras: FirstFitExtras = { kind: 'first-fit', heapStart, heapEnd, freeList };
   // A request of exactly the usable bytes of the largest free block fits it.
-  return { extras, largestFree: largestSpan !== 0 ? largestSpan - BLOCK_HEADER_SIZE : 0, regionSize, area: { start: heapStart, end: heapEnd } };
+  return {
+    extras,
+    largestFree: largestSpan !== 0 ? largestSpan - BLOCK_HEADER_SIZE : 0,
+    regionSize,
+    area: { start: heapStart, end: heapEnd },
+  };
 }
 
 function sizeOf(high: number, low: number): number {

@@ -77,7 +77,13 @@ export function decodePage(ctx: DecodeContext): KindDecoding {
     const span = (end - i) * PAGE_SIZE;
     const requested = used ? entries[i]! >>> PAGE_REQ_SHIFT : 0;
     if (!used) largest = Math.max(largest, span);
-    runs.push({ firstPage: i, pages: end - i, status: used ? 'used' : 'free', requested, blockIndex: ctx.blocks.length });
+    runs.push({
+      firstPage: i,
+      pages: end - i,
+      status: used ? 'used' : 'free',
+      requested,
+      blockIndex: ctx.blocks.length,
+    });
     const added = ctx.addBlock({
       start: pageAddress(i),
       span,
@@ -92,8 +98,21 @@ export function decodePage(ctx: DecodeContext): KindDecoding {
     i = end;
   }
 
-  const extras: PageExtras = { kind: 'page', pagesStart, pageCount, pageMap, usedPages, entries, runs };
-  return { extras, largestFree: largest, regionSize, area: { start: pagesStart, end: pagesStart + pageCount * 4096 } };
+  const extras: PageExtras = {
+    kind: 'page',
+    pagesStart,
+    pageCount,
+    pageMap,
+    usedPages,
+    entries,
+    runs,
+  };
+  return {
+    extras,
+    largestFree: largest,
+    regionSize,
+    area: { start: pagesStart, end: pagesStart + pageCount * 4096 },
+  };
 }
 
 /** page_check(): every run as long as its request says, no stray bits, used count right. */

@@ -32,7 +32,10 @@ const U32_MAX = 0xffffffff;
 export function tlsfClassOf(size: number): { fl: number; sl: number } {
   if (size < SMALL_LIMIT) return { fl: 0, sl: Math.floor(size / 2 ** TLSF_ALIGN_LOG2) };
   const log2 = 31 - Math.clz32(size); // sizes are 32-bit header fields
-  return { fl: log2 - TLSF_FL_SHIFT + 1, sl: Math.floor(size / 2 ** (log2 - TLSF_SL_LOG2)) - TLSF_SL_COUNT };
+  return {
+    fl: log2 - TLSF_FL_SHIFT + 1,
+    sl: Math.floor(size / 2 ** (log2 - TLSF_SL_LOG2)) - TLSF_SL_COUNT,
+  };
 }
 
 /** Smallest and largest size of class (fl, sl). */
@@ -61,8 +64,11 @@ export function decodeTlsf(ctx: DecodeContext): KindDecoding {
   const heapStart = m.u64(state + TlsfState.heapStart);
   const heapEnd = m.u64(state + TlsfState.heapEnd);
   const flBitmap = m.u32(state + TlsfState.flBitmap);
-  const slBitmaps = Array.from({ length: TLSF_FL_COUNT }, (_, fl) => m.u32(state + TlsfState.slBitmap + 4 * fl));
-  const headAt = (fl: number, sl: number): number => m.u64(state + TlsfState.heads + 8 * (fl * TLSF_SL_COUNT + sl));
+  const slBitmaps = Array.from({ length: TLSF_FL_COUNT }, (_, fl) =>
+    m.u32(state + TlsfState.slBitmap + 4 * fl),
+  );
+  const headAt = (fl: number, sl: number): number =>
+    m.u64(state + TlsfState.heads + 8 * (fl * TLSF_SL_COUNT + sl));
   if (
     heapStart % GRANULE !== 0 ||
     heapEnd % GRANULE !== 0 ||
@@ -122,7 +128,8 @@ export function decodeTlsf(ctx: DecodeContext): KindDecoding {
   }
 
   // Bitmaps against list heads.
-  if (flBitmap >>> TLSF_FL_COUNT !== 0) ctx.error('tlsf: fl_bitmap has bits beyond the last level', state);
+  if (flBitmap >>> TLSF_FL_COUNT !== 0)
+    ctx.error('tlsf: fl_bitmap has bits beyond the last level', state);
   const bins: TlsfBin[] = [];
   let listed = 0;
   const listedSet = new Set<number>();
@@ -133,7 +140,8 @@ export function decodeTlsf(ctx: DecodeContext): KindDecoding {
     for (let sl = 0; sl < TLSF_SL_COUNT; sl++) {
       const head = headAt(fl, sl);
       const bit = (slMap >>> sl) & 1;
-      if (bit !== (head !== 0 ? 1 : 0)) ctx.error(`tlsf: sl_bitmap bit (${fl}, ${sl}) does not match its list`, head || state);
+      if (bit !== (head !== 0 ? 1 : 0))
+        ctx.error(`tlsf: sl_bitmap bit (${fl}, ${sl}) does not match its list`, head || state);
       if (head === 0 && bit === 0) continue;
       const list = followFreeList(ctx, {
         label: `tlsf list (${fl}, ${sl})`,
@@ -141,14 +149,20 @@ export function decodeTlsf(ctx: DecodeContext): KindDecoding {
         linkOffset: BLOCK_HEADER_SIZE,
         maxSteps: Math.max(0, freeBlocks - listed),
         nodeProblem: (address) => {
-          if (address < heapStart || address >= heapEnd || address % GRANULE !== 0 || !ctx.inRegion(address, 32))
+          if (
+            address < heapStart ||
+            address >= heapEnd ||
+            address % GRANULE !== 0 ||
+            !ctx.inRegion(address, 32)
+          )
             return `link ${hex(address)} points outside the heap`;
           const index = ctx.blockIndexAt(address);
           if (index < 0) return `entry ${hex(address)} is not a block`;
           const block = ctx.blocks[index]!;
           if (block.status !== 'free') return `used block ${hex(address)} in a free list`;
           const c = tlsfClassOf(block.span);
-          if (c.fl !== fl || c.sl !== sl) return `free block ${hex(address)} is in the wrong list for its size`;
+          if (c.fl !== fl || c.sl !== sl)
+            return `free block ${hex(address)} is in the wrong list for its size`;
           return null;
         },
       });
@@ -157,10 +171,16 @@ export function decodeTlsf(ctx: DecodeContext): KindDecoding {
       bins.push({ fl, sl, ...tlsfClassRange(fl, sl), list });
     }
   }
-  if (listedSet.size !== freeBlocks) ctx.error('tlsf: a free block is missing from the lists', state);
+  if (listedSet.size !== freeBlocks)
+    ctx.error('tlsf: a free block is missing from the lists', state);
 
   const extras: TlsfExtras = { kind: 'tlsf', heapStart, heapEnd, flBitmap, slBitmaps, bins };
-  return { extras, largestFree: largestRequest(ctx, flBitmap, slBitmaps, headAt, heapStart, heapEnd), regionSize, area: { start: heapStart, end: heapEnd } };
+  return {
+    extras,
+    largestFree: largestRequest(ctx, flBitmap, slBitmaps, headAt, heapStart, heapEnd),
+    regionSize,
+    area: { start: heapStart, end: heapEnd },
+  };
 }
 
 /** largest_request() in tlsf.c: the usable size of the head of the highest non-empty class. */
@@ -178,7 +198,8 @@ function largestRequest(
   const slMap = slBitmaps[fl]! & ((1 << TLSF_SL_COUNT) - 1);
   if (slMap === 0) return 0;
   const head = headAt(fl, highestBit(slMap));
-  if (head < heapStart || head >= heapEnd || head % GRANULE !== 0 || !ctx.inRegion(head, 16)) return 0;
+  if (head < heapStart || head >= heapEnd || head % GRANULE !== 0 || !ctx.inRegion(head, 16))
+    return 0;
   const size = (ctx.memory.u32(head + TlsfBlock.sizeFlags) & ~0xf) >>> 0;
   return size > BLOCK_HEADER_SIZE ? size - BLOCK_HEADER_SIZE : 0;
 }

@@ -26,7 +26,11 @@ export function sessionKeys(name: string): Uint8Array {
   const dir = mkdtempSync(join(tmpdir(), 'allocplay-keys-'));
   try {
     const out = join(dir, `${name}.bin`);
-    execFileSync('python3', [join(REPO_ROOT, 'scripts/session_bytes.py'), join(SESSIONS, `${name}.txt`), out]);
+    execFileSync('python3', [
+      join(REPO_ROOT, 'scripts/session_bytes.py'),
+      join(SESSIONS, `${name}.txt`),
+      out,
+    ]);
     return new Uint8Array(readFileSync(out));
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -34,7 +38,11 @@ export function sessionKeys(name: string): Uint8Array {
 }
 
 function nativeRunner(): string | null {
-  for (const candidate of [process.env['ALLOCPLAY'], join(REPO_ROOT, 'build/allocplay'), '/tmp/vp/allocplay']) {
+  for (const candidate of [
+    process.env.ALLOCPLAY,
+    join(REPO_ROOT, 'build/allocplay'),
+    '/tmp/vp/allocplay',
+  ]) {
     if (candidate && existsSync(candidate)) return candidate;
   }
   return null;
@@ -54,10 +62,14 @@ export function referenceTranscript(name: string, keys: Uint8Array): Reference {
     try {
       const keysFile = join(dir, 'keys.bin');
       writeFileSync(keysFile, keys);
-      const out = execFileSync(runner, ['--script', keysFile, join(REPO_ROOT, 'public/kernel8.img')], {
-        stdio: ['ignore', 'pipe', 'ignore'],
-        maxBuffer: 1 << 26,
-      });
+      const out = execFileSync(
+        runner,
+        ['--script', keysFile, join(REPO_ROOT, 'public/kernel8.img')],
+        {
+          stdio: ['ignore', 'pipe', 'ignore'],
+          maxBuffer: 1 << 26,
+        },
+      );
       return { bytes: new Uint8Array(out), source: `${runner} on public/kernel8.img` };
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -75,7 +87,7 @@ export function infoBlocks(transcript: string): string[] {
     if (!/^(?:[a-z-]+> )?info\r?$/.test(lines[i]!)) continue; // the prompt may have been cleared away
     const out: string[] = [];
     for (let j = i + 1; j < lines.length && !/^[a-z-]+> /.test(lines[j]!); j++) out.push(lines[j]!);
-    blocks.push(out.join('\n') + '\n');
+    blocks.push(`${out.join('\n')}\n`);
   }
   return blocks;
 }
