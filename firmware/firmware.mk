@@ -23,12 +23,15 @@ FW_ALLOC_SRC := $(wildcard firmware/alloc/*.c)
 FW_LIB_SRC := $(wildcard firmware/lib/*.c)
 FW_KERNEL_SRC := $(wildcard firmware/kernel/*.c)
 FW_ASM_SRC := $(wildcard firmware/boot/*.S)
-FW_USER_SRC := $(wildcard firmware/user/*.c)
+# firmware/user/catalog.c finds a program by name for the shell: kernel code.
+FW_USER_KERNEL_SRC := firmware/user/catalog.c
+FW_USER_SRC := $(filter-out $(FW_USER_KERNEL_SRC),$(wildcard firmware/user/*.c))
 FW_HEADERS := $(wildcard firmware/include/*.h firmware/alloc/*.h firmware/lib/*.h firmware/kernel/*.h \
 	firmware/user/*.h)
 
 FW_USER_OBJ := $(patsubst firmware/%,$(FW_BUILD)/%.o,$(FW_USER_SRC))
-FW_OBJ := $(patsubst firmware/%,$(FW_BUILD)/%.o,$(FW_ASM_SRC) $(FW_KERNEL_SRC) $(FW_ALLOC_SRC) $(FW_LIB_SRC)) \
+FW_OBJ := $(patsubst firmware/%,$(FW_BUILD)/%.o,$(FW_ASM_SRC) $(FW_KERNEL_SRC) $(FW_USER_KERNEL_SRC) \
+	$(FW_ALLOC_SRC) $(FW_LIB_SRC)) \
 	$(FW_BUILD)/userspace.o
 
 $(FW_BUILD)/%.c.o: firmware/%.c $(FW_HEADERS)

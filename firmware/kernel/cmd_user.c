@@ -4,6 +4,7 @@
 #include "console.h"
 #include "process.h"
 #include "shell.h"
+#include "user_programs.h"
 
 void cmd_programs(const apg_words *w)
 {

@@ -2,10 +2,11 @@
 /* kernel_main: bring up the console and the heaps, greet, run the shell. */
 #include "console.h"
 #include "events.h"
+#include "gic.h"
 #include "heap.h"
 #include "mmu.h"
-#include "process.h"
 #include "shell.h"
+#include "timer.h"
 #include "uart.h"
 
 void kernel_main(void);
@@ -16,7 +17,8 @@ void kernel_main(void)
     mmu_enable();
     events_init();
     heap_setup();
-    process_init();
+    gic_init();
+    timer_init();
     kprintf("\nAllocator Playground kernel (AArch64, EL1)\n");
     kprintf("heap: 0x%lx-0x%lx (%zu bytes), allocator: %s\n", (unsigned long)heap_region_start(),
             (unsigned long)heap_region_end(), heap_region_size(), heap_active()->name);

@@ -2,6 +2,7 @@
 #include "process.h"
 
 #include "console.h"
+#include "esr.h"
 #include "events.h"
 #include "gic.h"
 #include "heap.h"
@@ -16,7 +17,6 @@ extern char __user_data_start[], __user_data_end[];
 /* boot/user_entry.S: eret to EL0 at entry with x0 = argument and sp = stack */
 void apg_enter_user(uintptr_t entry, uintptr_t argument, uintptr_t stack) __attribute__((noreturn));
 
-#define ESR_EC(esr) ((uint32_t)((esr) >> 26) & 0x3fu)
 #define SPSR_EL0T 0x0ul /* EL0, interrupts unmasked */
 
 typedef struct {
@@ -34,25 +34,9 @@ typedef struct {
 static process current;
 static uint32_t last_pid;
 
-void process_init(void)
-{
-    gic_init();
-    gic_enable(IRQ_VIRTUAL_TIMER, 0xa0);
-    timer_cancel();
-}
-
 bool process_running(void)
 {
     return current.program != 0;
-}
-
-const user_program *user_program_find(const char *name)
-{
-    for (const user_program *p = user_programs; p->name != 0; p++) {
-        if (apg_strcmp(p->name, name) == 0)
-            return p;
-    }
-    return 0;
 }
 
 static void forget_program(void)
@@ -152,11 +136,11 @@ void process_syscall(apg_trap_frame *f)
 
 void process_fault(apg_trap_frame *f)
 {
-    uint32_t ec = ESR_EC(f->esr);
+    uint32_t ec = esr_class(f->esr);
     event_log(APG_EVENT_FAULT, ec, f->elr, f->far, 0, 0);
     kprintf("*** %s (pid %u) killed: %s at 0x%llx", current.program->name, current.pid,
             exception_class_name(ec), (unsigned long long)f->elr);
-    if (ec == 0x20 || ec == 0x24)
+    if (esr_has_fault_address(ec))
         kprintf(", address 0x%llx", (unsigned long long)f->far);
     kprintf("\n");
     end_program(-1);

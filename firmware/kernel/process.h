@@ -7,12 +7,11 @@
 #ifndef APG_PROCESS_H
 #define APG_PROCESS_H
 
-#include "exceptions.h"
+#include "trap_frame.h"
 #include "user_programs.h"
 
 #include <stdbool.h>
 
-void process_init(void);
 /* Runs p at EL0 until it exits or is killed; returns its exit code (-1 when killed). */
 int process_run(const user_program *p);
 bool process_running(void);
@@ -23,7 +22,5 @@ void process_abandon(void);
 void process_syscall(apg_trap_frame *frame);
 void process_fault(apg_trap_frame *frame) __attribute__((noreturn));
 void process_interrupt(apg_trap_frame *frame);
-
-const user_program *user_program_find(const char *name);
 
 #endif

@@ -1,7 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "timer.h"
 
+#include "gic.h"
+
 #define CTL_ENABLE 1u
+#define TIMER_PRIORITY 0xa0u /* above the GIC's priority mask (0xf0) */
+
+void timer_init(void)
+{
+    gic_enable(IRQ_VIRTUAL_TIMER, TIMER_PRIORITY);
+    timer_cancel();
+}
 
 uint64_t timer_frequency(void)
 {

@@ -5,6 +5,9 @@
 
 #include <stdint.h>
 
+/* Routes the timer interrupt through the GIC (after gic_init) and leaves the
+ * timer silent until timer_arm. */
+void timer_init(void);
 uint64_t timer_frequency(void); /* ticks per second */
 uint64_t timer_now(void);       /* ticks since power-on */
 /* Fires interrupt 27 once the count reaches deadline. */

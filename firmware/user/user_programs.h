@@ -17,6 +17,10 @@ typedef struct {
 /* NULL-terminated */
 extern const user_program user_programs[];
 
+/* The program called name, or NULL. Kernel code (user/catalog.c): EL1 may
+ * not execute the user text section. */
+const user_program *user_program_find(const char *name);
+
 /* Where every program starts at EL0: calls main, then exit(main's result). */
 void user_start(int (*main)(void)) __attribute__((noreturn));
 /* Where a signal handler returns to: asks the kernel to resume the program. */

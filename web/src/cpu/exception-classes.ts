@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * The exception class (ESR_EL1.EC) in words, as the kernel's
- * exception_class_name() in firmware/kernel/exceptions.c says it, so the
+ * exception_class_name() in firmware/kernel/esr.c says it, so the
  * panel and the terminal name a fault alike (a unit test compares the two).
  */
 const CLASS_NAMES: Readonly<Record<number, string>> = {
@@ -36,7 +36,7 @@ export function exceptionClassName(ec: number): string {
   return CLASS_NAMES[ec] ?? 'Unknown exception class';
 }
 
-/** Classes for which FAR_EL1 holds the faulting address (the kernel's far_is_valid()). */
+/** Classes for which FAR_EL1 holds the faulting address (the kernel's esr_has_fault_address()). */
 export const FAR_VALID_CLASSES: ReadonlySet<number> = new Set([
   0x20, 0x21, 0x22, 0x24, 0x25, 0x34, 0x35,
 ]);

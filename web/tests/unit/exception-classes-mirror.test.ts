@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The panel names a fault's exception class in the kernel's words: the table
 // in web/src/cpu/exception-classes.ts against exception_class_name() and
-// far_is_valid() in firmware/kernel/exceptions.c.
+// esr_has_fault_address() in firmware/kernel/esr.c.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
@@ -10,14 +10,11 @@ import {
   exceptionClassName,
 } from '../../src/cpu/exception-classes';
 
-const source = readFileSync(
-  new URL('../../../firmware/kernel/exceptions.c', import.meta.url),
-  'utf8',
-);
+const source = readFileSync(new URL('../../../firmware/kernel/esr.c', import.meta.url), 'utf8');
 
 function functionBody(name: string): string {
   const start = source.search(new RegExp(`\\b${name}\\s*\\([^)]*\\)\\s*\\{`));
-  if (start < 0) throw new Error(`${name}() not found in exceptions.c`);
+  if (start < 0) throw new Error(`${name}() not found in esr.c`);
   const end = source.indexOf('\n}', start);
   return source.slice(start, end);
 }
@@ -51,10 +48,10 @@ describe('exception class names', () => {
     expect(exceptionClassName(0x3f)).toBe(fallback);
   });
 
-  it("show FAR for the classes of the kernel's far_is_valid()", () => {
-    const kernel = [...functionBody('far_is_valid').matchAll(/ec\s*==\s*(0x[0-9a-fA-F]+)/g)].map(
-      (m) => Number(m[1]),
-    );
+  it("show FAR for the classes of the kernel's esr_has_fault_address()", () => {
+    const kernel = [
+      ...functionBody('esr_has_fault_address').matchAll(/ec\s*==\s*(0x[0-9a-fA-F]+)/g),
+    ].map((m) => Number(m[1]));
     expect(kernel.length).toBeGreaterThan(3);
     expect([...FAR_VALID_CLASSES].sort((a, b) => a - b)).toEqual(kernel.sort((a, b) => a - b));
   });
