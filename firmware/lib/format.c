@@ -161,14 +161,20 @@ static void buffer_put(char c, void *ctx)
         b->buf[b->used++] = c;
 }
 
-size_t apg_snformat(char *buf, size_t size, const char *fmt, ...)
+size_t apg_vsnformat(char *buf, size_t size, const char *fmt, va_list ap)
 {
     buffer_sink b = {buf, size, 0};
-    va_list ap;
-    va_start(ap, fmt);
     size_t n = apg_vformat(buffer_put, &b, fmt, ap);
-    va_end(ap);
     if (size > 0)
         buf[b.used] = '\0';
+    return n;
+}
+
+size_t apg_snformat(char *buf, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    size_t n = apg_vsnformat(buf, size, fmt, ap);
+    va_end(ap);
     return n;
 }

@@ -12,6 +12,9 @@ typedef void (*apg_sink)(char c, void *ctx);
  * flags. Returns the number of characters written. */
 size_t apg_vformat(apg_sink sink, void *ctx, const char *fmt, va_list ap);
 
+/* apg_snformat with a va_list. */
+size_t apg_vsnformat(char *buf, size_t size, const char *fmt, va_list ap);
+
 /* Formats into buf (always NUL-terminated when size > 0, truncating). */
 size_t apg_snformat(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

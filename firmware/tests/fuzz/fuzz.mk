@@ -1,6 +1,7 @@
 # fuzz.mk — libFuzzer targets (Debian's clang, with ASan and UBSan):
 #   fuzz_allocator  every allocator under an operation stream, model-checked
 #   fuzz_parse      the shell's line splitter and number parsers vs references
+#   fuzz_rep_trace  the .rep trace reader vs a reference written with libc
 #   fuzz_uart       emu-glue's PL011 model under random register accesses
 #   fuzz_gic        emu-glue's GICv2 model under random register accesses and inputs
 # `make fuzz FUZZ_SECONDS=N` runs each for N seconds, growing a corpus in
@@ -11,7 +12,7 @@ FUZZ_CC ?= clang
 FUZZ_BUILD := $(BUILD)/fuzz
 FUZZ_CFLAGS := -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-Wall -Wextra -Werror $(FW_INCLUDES) -Ifirmware/tests/host -Iemu-glue/src -D_DEFAULT_SOURCE
-FUZZ_TARGETS := fuzz_allocator fuzz_parse fuzz_uart fuzz_gic
+FUZZ_TARGETS := fuzz_allocator fuzz_parse fuzz_rep_trace fuzz_uart fuzz_gic
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_RUNS ?= 20000
 # the allocator target checks a whole heap after every step: fewer, bigger runs
@@ -20,6 +21,8 @@ FUZZ_SMOKE_RUNS_fuzz_allocator ?= 4000
 $(FUZZ_BUILD)/fuzz_allocator: firmware/tests/fuzz/fuzz_allocator.c firmware/tests/host/model.c \
 		$(HOST_ALLOC_SRC) $(HOST_TEST_HEADERS)
 $(FUZZ_BUILD)/fuzz_parse: firmware/tests/fuzz/fuzz_parse.c firmware/lib/parse.c firmware/lib/parse.h
+$(FUZZ_BUILD)/fuzz_rep_trace: firmware/tests/fuzz/fuzz_rep_trace.c firmware/lib/rep_trace.c \
+		firmware/lib/format.c firmware/lib/rep_trace.h
 $(FUZZ_BUILD)/fuzz_uart: emu-glue/tests/fuzz/fuzz_uart.c emu-glue/src/pl011.c emu-glue/src/byte_queue.c \
 		$(wildcard emu-glue/src/*.h)
 $(FUZZ_BUILD)/fuzz_gic: emu-glue/tests/fuzz/fuzz_gic.c emu-glue/src/gicv2.c $(wildcard emu-glue/src/*.h)
