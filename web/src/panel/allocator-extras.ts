@@ -18,26 +18,13 @@ import { freeListChips } from './free-list-chips';
 
 export type SelectBlock = (blockIndex: number) => void;
 
-export function renderExtras(model: HeapModel, onSelect: SelectBlock): HTMLElement {
-  const extras = model.extras;
-  switch (extras?.kind) {
-    case 'first-fit':
-      return firstFit(extras, onSelect);
-    case 'tlsf':
-      return tlsf(extras, model, onSelect);
-    case 'buddy':
-      return buddy(extras, onSelect);
-    case 'page':
-      return page(extras);
-    case 'bump':
-      return bump(extras, model);
-    default:
-      return el('div');
-  }
-}
-
 function section(title: string, ...children: Array<Node | string>): HTMLElement {
   return el('section', { className: 'extras-section' }, [el('h3', { text: title }), ...children]);
+}
+
+export function firstFitExtras(model: HeapModel, onSelect: SelectBlock): HTMLElement | null {
+  if (model.extras?.kind !== 'first-fit') return null;
+  return firstFit(model.extras, onSelect);
 }
 
 function firstFit(extras: FirstFitExtras, onSelect: SelectBlock): HTMLElement {
@@ -45,6 +32,11 @@ function firstFit(extras: FirstFitExtras, onSelect: SelectBlock): HTMLElement {
     `Free list (${extras.freeList.nodes.length}, address order)`,
     freeListChips(extras.freeList, onSelect),
   );
+}
+
+export function tlsfExtras(model: HeapModel, onSelect: SelectBlock): HTMLElement | null {
+  if (model.extras?.kind !== 'tlsf') return null;
+  return tlsf(model.extras, model, onSelect);
 }
 
 function tlsf(extras: TlsfExtras, model: HeapModel, onSelect: SelectBlock): HTMLElement {
@@ -114,6 +106,11 @@ function tlsf(extras: TlsfExtras, model: HeapModel, onSelect: SelectBlock): HTML
 
 const MAX_TABLE_ROWS = 400;
 
+export function buddyExtras(model: HeapModel, onSelect: SelectBlock): HTMLElement | null {
+  if (model.extras?.kind !== 'buddy') return null;
+  return buddy(model.extras, onSelect);
+}
+
 function buddy(extras: BuddyExtras, onSelect: SelectBlock): HTMLElement {
   const lists = el('div', { className: 'buddy-lists' });
   for (const list of extras.freeLists) {
@@ -170,6 +167,11 @@ function buddy(extras: BuddyExtras, onSelect: SelectBlock): HTMLElement {
   ]);
 }
 
+export function pageExtras(model: HeapModel): HTMLElement | null {
+  if (model.extras?.kind !== 'page') return null;
+  return page(model.extras);
+}
+
 function page(extras: PageExtras): HTMLElement {
   const used = extras.usedPages;
   return section(
@@ -178,6 +180,11 @@ function page(extras: PageExtras): HTMLElement {
       text: `${extras.pageCount} pages of 4 KiB from ${hexAddress(extras.pagesStart)}; ${used} used (${percent(used / extras.pageCount)}), ${extras.runs.filter((r) => r.status === 'used').length} runs. Map at ${hexAddress(extras.pageMap)}.`,
     }),
   );
+}
+
+export function bumpExtras(model: HeapModel): HTMLElement | null {
+  if (model.extras?.kind !== 'bump') return null;
+  return bump(model.extras, model);
 }
 
 function bump(extras: BumpExtras, model: HeapModel): HTMLElement {

@@ -10,6 +10,12 @@ import type { BuddyExtras, HeapModel } from '../heap/model';
 import { humanBytes } from '../util/format';
 import type { BlockChange } from './block-diff';
 import { CanvasSurface, type Viewport } from './canvas-surface';
+import {
+  BlockPointer,
+  type HeapView,
+  type HeapViewCallbacks,
+  type HeapViewInput,
+} from './heap-view';
 import type { Palette } from './palette';
 
 const ROW_HEIGHT = 19;
@@ -26,12 +32,7 @@ interface PlacedNode {
   blockIndex: number;
 }
 
-export interface BuddyCallbacks {
-  hover(index: number | null, event: MouseEvent): void;
-  select(index: number): void;
-}
-
-export class BuddyView {
+export class BuddyView implements HeapView {
   readonly surface: CanvasSurface;
   private nodes: PlacedNode[] = [];
   private topOrder = 0;
@@ -40,35 +41,18 @@ export class BuddyView {
   private changes: BlockChange[] = [];
   private palette: Palette | null = null;
   private selected: number | null = null;
-  private hovered: number | null = null;
+  private readonly pointer: BlockPointer;
   private lastWidth = 0;
 
-  constructor(private readonly callbacks: BuddyCallbacks) {
+  constructor(callbacks: HeapViewCallbacks) {
     this.surface = new CanvasSurface('buddy-view', (ctx, view) => this.paint(ctx, view));
-    const element = this.surface.element;
-    element.addEventListener('mousemove', (event) => {
-      const index = this.indexAt(event);
-      if (index !== this.hovered) {
-        this.hovered = index;
-        this.surface.requestDraw();
-      }
-      this.callbacks.hover(index, event);
-    });
-    element.addEventListener('mouseleave', (event) => {
-      this.hovered = null;
-      this.surface.requestDraw();
-      this.callbacks.hover(null, event);
-    });
-    element.addEventListener('click', (event) => {
-      const index = this.indexAt(event);
-      if (index !== null) this.callbacks.select(index);
-    });
+    this.pointer = new BlockPointer(this.surface, (event) => this.indexAt(event), callbacks);
     this.surface.onResize(() => {
       if (this.surface.viewWidth !== this.lastWidth && this.model !== null) this.relayout();
     });
   }
 
-  show(model: HeapModel, changes: BlockChange[], palette: Palette): void {
+  show({ model, changes, palette }: HeapViewInput): void {
     this.model = model;
     this.changes = changes;
     this.palette = palette;
@@ -202,7 +186,7 @@ export class BuddyView {
         const focus =
           node.blockIndex === this.selected
             ? [palette.selected, 3]
-            : node.blockIndex === this.hovered
+            : node.blockIndex === this.pointer.hovered
               ? [palette.text, 1]
               : change && change !== 'same' && !shrankOnly
                 ? [palette.changed, 2]

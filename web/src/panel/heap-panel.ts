@@ -7,15 +7,13 @@
  */
 import type { DecodeResult, HeapBlock, HeapModel } from '../heap/model';
 import { hexAddress, humanBytes } from '../util/format';
-import { renderExtras } from './allocator-extras';
 import type { BlockTable } from './block-table';
 import { type BlockChange, diffBlocks } from './block-diff';
-import { BuddyView } from './buddy-view';
 import { button, el } from './dom';
+import type { HeapView, HeapViewCallbacks, HeapViewFactory, KindView } from './heap-view';
 import { renderHexDump } from './hex-view';
-import { PageGridView } from './page-grid-view';
+import { DEFAULT_KIND_VIEW, kindViewFor } from './kind-views';
 import { type Palette, readPalette } from './palette';
-import { StripView } from './strip-view';
 import { TimelineView } from './timeline-view';
 import { Tooltip } from './tooltip';
 import { renderFindings, renderTotals } from './totals-view';
@@ -43,9 +41,10 @@ export class HeapPanel {
   });
   private readonly timeline = new TimelineView();
   private readonly tooltip = new Tooltip();
-  private readonly strip: StripView;
-  private readonly buddy: BuddyView;
-  private readonly pages: PageGridView;
+  private readonly viewCallbacks: HeapViewCallbacks;
+  /** one view per factory, made when a kind first needs it */
+  private readonly views = new Map<HeapViewFactory, HeapView>();
+  private kindView: KindView = DEFAULT_KIND_VIEW;
   private model: HeapModel | null = null;
   /** canvas colours, read once per theme (getComputedStyle would force a style pass per redraw) */
   private palette: Palette | null = null;
@@ -62,13 +61,12 @@ export class HeapPanel {
     private readonly host: HeapPanelHost,
     private readonly table: BlockTable | null,
   ) {
-    const callbacks = {
-      hover: (index: number | null, event: MouseEvent) => this.hover(index, event),
-      select: (index: number) => this.select(index),
+    this.viewCallbacks = {
+      hover: (index, event) => this.hover(index, event),
+      select: (index) => this.select(index),
+      links: (index) =>
+        this.model === null ? null : (this.kindView.links?.(this.model, index) ?? null),
     };
-    this.strip = new StripView({ ...callbacks, links: (index) => this.linksOf(index) });
-    this.buddy = new BuddyView(callbacks);
-    this.pages = new PageGridView(callbacks);
     this.element = el('section', { className: 'heap-panel', attrs: { 'aria-label': 'Heap' } }, [
       el('div', { className: 'section-head' }, [el('h2', { text: 'Heap' }), this.kind, this.state]),
       this.totalsHost,
@@ -182,19 +180,14 @@ export class HeapPanel {
     this.palette ??= readPalette(this.element);
     const palette = this.palette;
     const flagged = flaggedBlocks(model);
-    const view =
-      model.extras?.kind === 'buddy'
-        ? this.buddy
-        : model.extras?.kind === 'page'
-          ? this.pages
-          : this.strip;
+    this.kindView = kindViewFor(model);
+    const view = this.viewFor(this.kindView);
     if (this.viewHost.firstChild !== view.surface.element)
       this.viewHost.replaceChildren(view.surface.element);
-    if (view === this.strip) this.strip.show(model, this.changes, palette, flagged);
-    else if (view === this.buddy) this.buddy.show(model, this.changes, palette);
-    else this.pages.show(model, this.changes, palette);
-    this.legend.replaceChildren(...legendFor(model));
-    this.extrasHost.replaceChildren(renderExtras(model, (index) => this.select(index)));
+    view.show({ model, changes: this.changes, palette, flagged });
+    this.legend.replaceChildren(...legendFor(this.kindView, model));
+    const extras = this.kindView.extras(model, (index) => this.select(index));
+    this.extrasHost.replaceChildren(...(extras ? [extras] : []));
     this.table?.show(model, this.changes);
     if (synchronous) view.renderNow();
 
@@ -217,6 +210,22 @@ export class HeapPanel {
     this.lastRenderMs = performance.now() - started;
   }
 
+  private viewFor(kindView: KindView): HeapView {
+    let view = this.views.get(kindView.view);
+    if (view === undefined) {
+      view = kindView.view(this.viewCallbacks);
+      this.views.set(kindView.view, view);
+    }
+    return view;
+  }
+
+  /** Marks a block (or none) in the view on show; the others forget theirs. */
+  private markSelected(index: number | null): void {
+    const active = this.views.get(this.kindView.view);
+    for (const view of this.views.values()) view.setSelected(view === active ? index : null);
+    this.table?.setSelected(index);
+  }
+
   private hover(index: number | null, event: MouseEvent): void {
     if (index === null || this.model === null) this.tooltip.hide();
     else this.tooltip.show(this.model, index, event);
@@ -229,21 +238,13 @@ export class HeapPanel {
     if (model === null || block === undefined) return;
     const changed = this.selectedStart !== block.start;
     this.selectedStart = block.start;
-    this.strip.setSelected(
-      model.extras?.kind === 'buddy' || model.extras?.kind === 'page' ? null : index,
-    );
-    this.buddy.setSelected(index);
-    this.pages.setSelected(index);
-    this.table?.setSelected(index);
+    this.markSelected(index);
     if (loadBytes || changed) this.showDetail(model, index, block);
   }
 
   private clearSelection(): void {
     this.selectedStart = null;
-    this.strip.setSelected(null);
-    this.buddy.setSelected(null);
-    this.pages.setSelected(null);
-    this.table?.setSelected(null);
+    this.markSelected(null);
     this.detail.replaceChildren(
       el('p', { className: 'muted', text: 'Select a block to see its bytes.' }),
     );
@@ -305,26 +306,6 @@ export class HeapPanel {
       dumpHost.replaceChildren(...parts);
     });
   }
-
-  /** [prev, next] of a free block in its free list, as block indexes. */
-  private linksOf(index: number): [number, number] | null {
-    const model = this.model;
-    const extras = model?.extras;
-    const block = model?.blocks[index];
-    if (!model || !block || block.status !== 'free' || !extras) return null;
-    const lists =
-      extras.kind === 'first-fit'
-        ? [extras.freeList]
-        : extras.kind === 'tlsf'
-          ? extras.bins.map((b) => b.list)
-          : [];
-    for (const list of lists) {
-      const at = list.nodes.findIndex((n) => n.address === block.start);
-      if (at < 0) continue;
-      return [list.nodes[at - 1]?.blockIndex ?? -1, list.nodes[at + 1]?.blockIndex ?? -1];
-    }
-    return null;
-  }
 }
 
 /** Blocks that contain a finding's address. */
@@ -340,22 +321,9 @@ function flaggedBlocks(model: HeapModel): Set<number> {
   return flagged;
 }
 
-function legendFor(model: HeapModel): HTMLElement[] {
-  const swatch = (name: string, label: string): HTMLElement =>
-    el('span', { className: `legend-item ${name}` }, [el('i'), label]);
-  const kind = model.extras?.kind;
-  const items =
-    kind === 'buddy'
-      ? [swatch('split', 'split'), swatch('used', 'allocated'), swatch('free', 'free')]
-      : kind === 'page'
-        ? [swatch('used', 'allocated run (mark: first page)'), swatch('free', 'free page')]
-        : [
-            swatch('header', 'header'),
-            swatch('used', 'requested'),
-            swatch('padding', 'padding'),
-            swatch('free', 'free'),
-          ];
-  if (kind === 'bump') items.push(swatch('dead', 'dead'), swatch('tail', 'untouched'));
-  items.push(swatch('changed', 'changed by the last command'));
-  return items;
+function legendFor(kindView: KindView, model: HeapModel): HTMLElement[] {
+  return [
+    ...kindView.legend(model),
+    { swatch: 'changed', label: 'changed by the last command' },
+  ].map((item) => el('span', { className: `legend-item ${item.swatch}` }, [el('i'), item.label]));
 }

@@ -7,6 +7,12 @@
 import type { HeapModel, PageExtras } from '../heap/model';
 import type { BlockChange } from './block-diff';
 import { CanvasSurface, type Viewport } from './canvas-surface';
+import {
+  BlockPointer,
+  type HeapView,
+  type HeapViewCallbacks,
+  type HeapViewInput,
+} from './heap-view';
 import { type Palette, RUN_HUES } from './palette';
 
 const CELL = 16;
@@ -18,12 +24,7 @@ function isFirst(model: HeapModel, extras: PageExtras, block: number, page: numb
   return model.blocks[block]!.start === extras.pagesStart + page * 4096;
 }
 
-export interface PageGridCallbacks {
-  hover(index: number | null, event: MouseEvent): void;
-  select(index: number): void;
-}
-
-export class PageGridView {
+export class PageGridView implements HeapView {
   readonly surface: CanvasSurface;
   private model: HeapModel | null = null;
   private extras: PageExtras | null = null;
@@ -33,32 +34,15 @@ export class PageGridView {
   private changes: BlockChange[] = [];
   private palette: Palette | null = null;
   private selected: number | null = null;
-  private hovered: number | null = null;
+  private readonly pointer: BlockPointer;
 
-  constructor(private readonly callbacks: PageGridCallbacks) {
+  constructor(callbacks: HeapViewCallbacks) {
     this.surface = new CanvasSurface('page-grid-view', (ctx, view) => this.paint(ctx, view));
-    const element = this.surface.element;
-    element.addEventListener('mousemove', (event) => {
-      const index = this.indexAt(event);
-      if (index !== this.hovered) {
-        this.hovered = index;
-        this.surface.requestDraw();
-      }
-      this.callbacks.hover(index, event);
-    });
-    element.addEventListener('mouseleave', (event) => {
-      this.hovered = null;
-      this.surface.requestDraw();
-      this.callbacks.hover(null, event);
-    });
-    element.addEventListener('click', (event) => {
-      const index = this.indexAt(event);
-      if (index !== null) this.callbacks.select(index);
-    });
+    this.pointer = new BlockPointer(this.surface, (event) => this.indexAt(event), callbacks);
     this.surface.onResize(() => this.relayout());
   }
 
-  show(model: HeapModel, changes: BlockChange[], palette: Palette): void {
+  show({ model, changes, palette }: HeapViewInput): void {
     if (model.extras?.kind !== 'page') return;
     this.model = model;
     this.extras = model.extras;
@@ -137,7 +121,7 @@ export class PageGridView {
       const focus =
         block >= 0 && block === this.selected
           ? palette.selected
-          : block >= 0 && block === this.hovered
+          : block >= 0 && block === this.pointer.hovered
             ? palette.text
             : changed
               ? palette.changed

@@ -10,6 +10,8 @@ import type { HeapBlock, HeapModel } from '../heap/model';
 import { humanBytes } from '../util/format';
 import type { BlockChange } from './block-diff';
 import { CanvasSurface, type Viewport } from './canvas-surface';
+import type { HeapView, HeapViewCallbacks, HeapViewInput } from './heap-view';
+import { BlockPointer } from './heap-view';
 import type { Palette } from './palette';
 import { type StripLayout, blockAtOffset, layoutStrip, rowSegments } from './strip-layout';
 
@@ -21,53 +23,29 @@ const PAD_TOP = 12;
 const MIN_BLOCK_WIDTH = 5;
 const MAX_HEIGHT = 330;
 
-export interface StripCallbacks {
-  hover(index: number | null, event: MouseEvent): void;
-  select(index: number): void;
-  /** neighbours of a free block in its free list: [prev, next] block indexes (-1 for none) */
-  links(index: number): [number, number] | null;
-}
-
-export class StripView {
+export class StripView implements HeapView {
   readonly surface: CanvasSurface;
   private model: HeapModel | null = null;
   private changes: BlockChange[] = [];
   private layout: StripLayout | null = null;
   private palette: Palette | null = null;
   private selected: number | null = null;
-  private hovered: number | null = null;
+  private readonly pointer: BlockPointer;
   /** blocks named by a finding, drawn as corrupt */
-  private flagged = new Set<number>();
+  private flagged: ReadonlySet<number> = new Set<number>();
   private lastWidth = 0;
   /** bytes after the last block the walk reached (a corrupted heap), drawn after the blocks */
   private unwalked = 0;
 
-  constructor(private readonly callbacks: StripCallbacks) {
+  constructor(private readonly callbacks: HeapViewCallbacks) {
     this.surface = new CanvasSurface('strip-view', (ctx, view) => this.paint(ctx, view));
-    const canvas = this.surface.element;
-    canvas.addEventListener('mousemove', (event) => {
-      const index = this.indexAt(event);
-      if (index !== this.hovered) {
-        this.hovered = index;
-        this.surface.requestDraw();
-      }
-      this.callbacks.hover(index, event);
-    });
-    canvas.addEventListener('mouseleave', (event) => {
-      this.hovered = null;
-      this.surface.requestDraw();
-      this.callbacks.hover(null, event);
-    });
-    canvas.addEventListener('click', (event) => {
-      const index = this.indexAt(event);
-      if (index !== null) this.callbacks.select(index);
-    });
+    this.pointer = new BlockPointer(this.surface, (event) => this.indexAt(event), callbacks);
     this.surface.onResize(() => {
       if (this.surface.viewWidth !== this.lastWidth) this.relayout();
     });
   }
 
-  show(model: HeapModel, changes: BlockChange[], palette: Palette, flagged: Set<number>): void {
+  show({ model, changes, palette, flagged }: HeapViewInput): void {
     this.model = model;
     this.changes = changes;
     this.palette = palette;
@@ -85,7 +63,6 @@ export class StripView {
     this.surface.requestDraw();
   }
 
-  /** Re-lays the strip and paints synchronously (benchmarks time this). */
   renderNow(): void {
     this.relayout(true);
   }
@@ -183,10 +160,10 @@ export class StripView {
     if (this.unwalked > 0) this.paintUnwalked(ctx, model.blocks.length, firstRow, lastRow, palette);
     for (const [i, colour] of highlights) this.outline(ctx, i, colour, 2);
     for (const i of notches) this.notch(ctx, i, palette.changed);
-    if (this.hovered !== null) this.outline(ctx, this.hovered, palette.text, 1);
+    if (this.pointer.hovered !== null) this.outline(ctx, this.pointer.hovered, palette.text, 1);
     if (this.selected !== null) this.outline(ctx, this.selected, palette.selected, 3);
     this.paintBumpPointer(ctx, model, palette);
-    for (const focus of [this.hovered, this.selected])
+    for (const focus of [this.pointer.hovered, this.selected])
       if (focus !== null) this.paintLinks(ctx, focus, palette);
   }
 
