@@ -240,15 +240,23 @@ export class Playground {
     this.overlay.crashed(crash, () => this.reset());
   }
 
+  /** The worker was replaced: a fresh machine boots. */
   private onRestarted(): void {
-    this.idle.releaseAll();
+    this.idle.releaseAll(); // the old worker will answer nothing
+    this.forgetSession();
+    this.startupDone = true; // a restart does not replay the URL script
+    this.overlay.loading('Restarting the emulator…');
+  }
+
+  /** What every restart clears: typing in progress, Stop, the terminal, the panels, the commands. */
+  private forgetSession(): void {
     this.typer.cancel();
+    this.stopped = false;
+    this.toolbar?.setRunning(false);
     this.terminal?.clear();
     this.panel?.reset();
     this.cpuPanel?.reset();
     this.tracker.clear();
-    this.startupDone = true; // a restart does not replay the URL script
-    this.overlay.loading('Restarting the emulator…');
   }
 
   toggleRun(): void {
@@ -258,14 +266,9 @@ export class Playground {
     this.toolbar?.setRunning(this.stopped);
   }
 
+  /** Reboots the kernel image in the same worker. */
   reset(): void {
-    this.typer.cancel();
-    this.stopped = false;
-    this.toolbar?.setRunning(false);
-    this.terminal?.clear();
-    this.panel?.reset();
-    this.cpuPanel?.reset();
-    this.tracker.clear();
+    this.forgetSession();
     this.overlay.hide();
     this.client?.reset();
   }

@@ -38,11 +38,21 @@ export type PageToWorker =
   | { type: 'reset' }
   | { type: 'ping'; id: number }
   | { type: 'read-memory'; id: number; address: number; length: number }
-  // test-only (ignored unless booted with testHooks): write guest RAM, load
-  // another image, block the worker (to exercise the page's watchdog)
+  | TestToWorker;
+
+/**
+ * Test-only messages (worker-test-hooks.ts; ignored unless booted with
+ * testHooks): write guest RAM, load another image, block the worker (to
+ * exercise the page's watchdog).
+ */
+export type TestToWorker =
   | { type: 'test-write-memory'; address: number; bytes: Uint8Array }
   | { type: 'test-load-image'; image: Uint8Array }
   | { type: 'test-hang'; ms: number };
+
+export function isTestMessage(message: PageToWorker): message is TestToWorker {
+  return message.type.startsWith('test-');
+}
 
 export interface StatusReport {
   state: RunState;

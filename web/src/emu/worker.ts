@@ -9,15 +9,18 @@ import { GuestMemory } from '../heap/guest-memory';
 import { fetchBytes } from './asset-loader';
 import { CpuWatcher } from './cpu-watcher';
 import { HeapWatcher } from './heap-watcher';
-import type {
-  BootRequest,
-  CrashReport,
-  PageToWorker,
-  RunState,
-  StatusReport,
-  WorkerToPage,
+import {
+  type BootRequest,
+  type CrashReport,
+  type PageToWorker,
+  type RunState,
+  type StatusReport,
+  type TestToWorker,
+  type WorkerToPage,
+  isTestMessage,
 } from './protocol';
 import { type LoopEvent, RunLoop } from './run-loop';
+import { type TestableWorker, handleTestMessage } from './worker-test-hooks';
 
 interface WorkerScope {
   postMessage(message: WorkerToPage, transfer?: Transferable[]): void;
@@ -32,7 +35,8 @@ let machine: Machine | null = null;
 /** the kernel image: Reset boots it again, whatever was loaded since */
 let kernelImage: Uint8Array | null = null;
 let loop: RunLoop | null = null;
-let testHooks = false;
+/** set at boot when the page asked for test hooks */
+let testTarget: TestableWorker | null = null;
 let state: RunState = 'loading';
 let stoppedByUser = false;
 const watcher = new HeapWatcher(100);
@@ -136,7 +140,17 @@ function afterTurn(event: LoopEvent): void {
 }
 
 async function boot(request: BootRequest): Promise<void> {
-  testHooks = request.testHooks;
+  if (request.testHooks)
+    testTarget = {
+      writeMemory: (address, bytes) => {
+        if (machine === null) return;
+        machine.ram().set(bytes, address - RAM_BASE);
+        watcher.forget();
+        sampleHeap(true);
+        sampleCpu(true);
+      },
+      restart,
+    };
   const started = performance.now();
   if (typeof WebAssembly !== 'object') {
     post({ type: 'fatal', message: 'This browser has no WebAssembly, which the emulator needs.' });
@@ -194,19 +208,27 @@ function resumeIfAllowed(): void {
   loop.kick();
 }
 
-function loadTestImage(image: Uint8Array): void {
+/**
+ * Boots an image from scratch (Reset boots the kernel image again): the
+ * machine, its pending output, what the watchers last saw and a user's
+ * Stop are all forgotten.
+ */
+function restart(image: Uint8Array | null): void {
   if (machine === null || loop === null) return;
   loop.stop();
-  machine.load(image);
+  if (image !== null) machine.load(image);
+  else machine.reset();
+  output.length = 0;
   watcher.forget();
   cpuWatcher.forget();
-  state = 'running';
+  lastInvalidMessage = '';
   stoppedByUser = false;
+  state = 'running';
+  postStatus();
   loop.start();
 }
 
-scope.onmessage = (event) => {
-  const message = event.data;
+function handle(message: Exclude<PageToWorker, TestToWorker>): void {
   switch (message.type) {
     case 'boot':
       void boot(message);
@@ -234,18 +256,7 @@ scope.onmessage = (event) => {
       postStatus();
       break;
     case 'reset':
-      if (machine === null || loop === null) return;
-      loop.stop();
-      if (kernelImage !== null) machine.load(kernelImage);
-      else machine.reset();
-      output.length = 0;
-      watcher.forget();
-      cpuWatcher.forget();
-      lastInvalidMessage = '';
-      stoppedByUser = false;
-      state = 'running';
-      postStatus();
-      loop.start();
+      restart(kernelImage);
       break;
     case 'ping':
       post({ type: 'pong', id: message.id });
@@ -258,25 +269,11 @@ scope.onmessage = (event) => {
       );
       break;
     }
-    case 'test-write-memory': {
-      if (!testHooks || machine === null) return;
-      const offset = message.address - RAM_BASE;
-      machine.ram().set(message.bytes, offset);
-      watcher.forget();
-      sampleHeap(true);
-      sampleCpu(true);
-      break;
-    }
-    case 'test-load-image':
-      if (testHooks) loadTestImage(message.image);
-      break;
-    case 'test-hang': {
-      if (!testHooks) return;
-      const until = performance.now() + message.ms;
-      while (performance.now() < until) {
-        // a stuck worker: nothing else runs here until this returns
-      }
-      break;
-    }
   }
+}
+
+scope.onmessage = (event) => {
+  const message = event.data;
+  if (!isTestMessage(message)) handle(message);
+  else if (testTarget !== null) handleTestMessage(message, testTarget);
 };
