@@ -6,6 +6,7 @@
  * kernel then refuses to touch the heap until `reset` (or `use`) rebuilds it,
  * so nothing that follows can crash it.
  */
+#include "blockrefs.h"
 #include "commands.h"
 #include "console.h"
 #include "heap.h"
@@ -56,7 +57,7 @@ static uint8_t *metadata_of(const apg_block *b, size_t *size)
 void cmd_corrupt(const apg_words *w)
 {
     uint64_t addr;
-    if (!shell_number_arg(w, 1, "address", &addr))
+    if (!shell_address_arg(w, 1, "address", &addr))
         return;
     if (heap_is_damaged()) {
         shell_error(w, "the heap is already corrupted; 'reset' repairs it");

@@ -4,6 +4,7 @@
  * before the allocator is called, so bad input prints one error line and
  * leaves the heap exactly as it was.
  */
+#include "blockrefs.h"
 #include "bump.h"
 #include "commands.h"
 #include "console.h"
@@ -33,11 +34,12 @@ static bool size_arg(const apg_words *w, size_t index, uint64_t *out)
     return true;
 }
 
-/* Address argument that must be the start of a live block; explains why not. */
+/* Address argument (a number or $N) that must be the start of a live block;
+ * explains why not. */
 static bool block_arg(const apg_words *w, size_t index, void **out)
 {
     uint64_t addr;
-    if (!shell_number_arg(w, index, "address", &addr))
+    if (!shell_address_arg(w, index, "address", &addr))
         return false;
     if (addr < heap_region_start() || addr >= heap_region_end()) {
         shell_error(w, "0x%llx is not in the heap (0x%lx-0x%lx)", (unsigned long long)addr,
@@ -105,6 +107,7 @@ void cmd_alloc(const apg_words *w)
         explain_out_of_memory(w, size);
         return;
     }
+    blockrefs_returned(p);
     kprintf("allocated %llu bytes at %p (usable %zu)\n", (unsigned long long)size, p,
             heap_active()->usable_size(heap_handle(), p));
 }
@@ -118,6 +121,7 @@ void cmd_free(const apg_words *w)
     heap_begin_mutation();
     heap_active()->free(heap_handle(), p);
     heap_end_mutation();
+    blockrefs_freed(p);
     kprintf("freed %p (%zu usable bytes)\n", p, usable);
 }
 
@@ -135,6 +139,7 @@ void cmd_realloc(const apg_words *w)
                     (unsigned long long)size);
         return;
     }
+    blockrefs_resized(p, q);
     kprintf("reallocated %p -> %p (%llu bytes, %s)\n", p, q, (unsigned long long)size,
             p == q ? "in place" : "moved");
 }
@@ -163,6 +168,7 @@ void cmd_calloc(const apg_words *w)
         explain_out_of_memory(w, total);
         return;
     }
+    blockrefs_returned(p);
     kprintf("allocated %llu x %llu = %llu zeroed bytes at %p\n", (unsigned long long)count,
             (unsigned long long)size, (unsigned long long)total, p);
 }

@@ -25,6 +25,7 @@ void cmd_help(const apg_words *w)
     }
     kprintf("numbers: decimal, 0x hex, k/m suffix (4k = 4096); keys: backspace, Ctrl-U, Ctrl-C, "
             "up/down\n");
+    kprintf("blocks: $N is the block command N returned (N as in 'history'), e.g. free $3\n");
 }
 
 void cmd_history(const apg_words *w)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "heap.h"
 
+#include "blockrefs.h"
 #include "bump.h"
 #include "cpu.h"
 #include "events.h"
@@ -87,6 +88,7 @@ void heap_use(const apg_allocator *a)
     apg_descriptor.heap_state = (uint64_t)(uintptr_t)active_heap;
     damaged = false;
     heap_end_mutation();
+    blockrefs_released();
 }
 
 static uint64_t interrupts_before_mutation;

@@ -23,6 +23,7 @@ void history_add(const char *line)
 {
     size_t len = apg_strlen(line);
     size_t bytes = sizeof(history_entry) + len + 1;
+    uint64_t number = next_number++; /* counted even if it cannot be kept: $N stays true */
     history_entry *e = apg_bump.alloc(arena_handle(), bytes, APG_DEFAULT_ALIGN);
     if (e == NULL) {
         /* The arena is full: a bump allocator only frees by reset, so start
@@ -40,10 +41,15 @@ void history_add(const char *line)
         newest->newer = e;
     else
         oldest = e;
-    e->number = next_number++;
+    e->number = number;
     apg_memcpy(e->text, line, len + 1);
     newest = e;
     kept++;
+}
+
+uint64_t history_last_number(void)
+{
+    return next_number - 1;
 }
 
 size_t history_count(void)

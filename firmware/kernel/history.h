@@ -7,8 +7,12 @@
 #define APG_HISTORY_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 void history_add(const char *line);
+/* The number `history` shows for the newest command (the one running): 1 for
+ * the first command since boot, 0 before any. */
+uint64_t history_last_number(void);
 /* Number of entries currently kept. */
 size_t history_count(void);
 /* back = 0 is the newest entry; NULL when out of range. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "syscall.h"
 
+#include "blockrefs.h"
 #include "console.h"
 #include "heap.h"
 #include "mmu.h"
@@ -56,6 +57,7 @@ static int64_t sys_free(uint64_t ptr)
     heap_begin_mutation();
     heap_active()->free(heap_handle(), (void *)(uintptr_t)ptr);
     heap_end_mutation();
+    blockrefs_freed((void *)(uintptr_t)ptr); /* in case the shell named this block $N */
     return 0;
 }
 
@@ -72,6 +74,8 @@ static int64_t sys_realloc(uint64_t ptr, uint64_t size)
     heap_begin_mutation();
     void *p = heap_active()->realloc(heap_handle(), (void *)(uintptr_t)ptr, (size_t)size);
     heap_end_mutation();
+    if (p != NULL)
+        blockrefs_freed((void *)(uintptr_t)ptr); /* the old pointer is dead, as for free */
     return (int64_t)(uintptr_t)p;
 }
 

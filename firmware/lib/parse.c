@@ -105,3 +105,31 @@ apg_num_status apg_parse_range(const char *text, uint64_t *lo, uint64_t *hi)
         return second;
     return first;
 }
+
+bool apg_is_block_ref(const char *text)
+{
+    return text[0] == '$';
+}
+
+apg_num_status apg_parse_block_ref(const char *text, uint64_t *n)
+{
+    if (text[0] != '$' || text[1] == '\0')
+        return APG_NUM_INVALID;
+    uint64_t value = 0;
+    bool overflow = false;
+    for (const char *p = text + 1; *p != '\0'; p++) {
+        if (*p < '0' || *p > '9')
+            return APG_NUM_INVALID;
+        uint64_t d = (uint64_t)(*p - '0');
+        if (value > (UINT64_MAX - d) / 10)
+            overflow = true; /* keep scanning: junk later still makes it invalid */
+        else
+            value = value * 10 + d;
+    }
+    if (overflow)
+        return APG_NUM_OVERFLOW;
+    if (value == 0)
+        return APG_NUM_INVALID; /* commands are numbered from 1 */
+    *n = value;
+    return APG_NUM_OK;
+}

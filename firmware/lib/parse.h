@@ -35,4 +35,10 @@ apg_num_status apg_parse_number(const char *text, uint64_t *out);
 /* "<lo>-<hi>" with both sides in apg_parse_number's syntax. */
 apg_num_status apg_parse_range(const char *text, uint64_t *lo, uint64_t *hi);
 
+/* "$N": a reference to the block command N returned (block_refs.h). N is
+ * decimal digits only, at least 1; the caller tells references from numbers by
+ * the leading '$' (apg_is_block_ref). */
+bool apg_is_block_ref(const char *text);
+apg_num_status apg_parse_block_ref(const char *text, uint64_t *n);
+
 #endif

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * libFuzzer target: the shell's line splitter and number parsers, checked
- * against independent reference implementations written with libc.
+ * libFuzzer target: the shell's line splitter, number parsers and `$N` block
+ * references, checked against independent reference implementations written
+ * with libc.
  */
 #include "parse.h"
 
@@ -77,6 +78,27 @@ static void check_range(const char *word)
         fail("apg_parse_range values differ from the reference", word);
 }
 
+/* Reference: '$', then decimal digits only, a value from 1 to UINT64_MAX. */
+static void check_block_ref(const char *word)
+{
+    uint64_t got = 0;
+    apg_num_status status = apg_parse_block_ref(word, &got);
+    apg_num_status reference = APG_NUM_INVALID;
+    unsigned long long value = 0;
+    const char *digits = word + 1;
+    if (word[0] == '$' && digits[0] != '\0' && strspn(digits, "0123456789") == strlen(digits)) {
+        errno = 0;
+        value = strtoull(digits, NULL, 10);
+        reference = errno == ERANGE ? APG_NUM_OVERFLOW : value == 0 ? APG_NUM_INVALID : APG_NUM_OK;
+    }
+    if (status != reference)
+        fail("apg_parse_block_ref status differs from the reference", word);
+    if (status == APG_NUM_OK && got != value)
+        fail("apg_parse_block_ref value differs from the reference", word);
+    if (apg_is_block_ref(word) != (word[0] == '$'))
+        fail("apg_is_block_ref differs from the reference", word);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -111,6 +133,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t i = 0; i < words.count; i++) {
         check_number(words.word[i]);
         check_range(words.word[i]);
+        check_block_ref(words.word[i]);
     }
     return 0;
 }

@@ -4,6 +4,7 @@
  * a real first-fit heap, a console that records what it is given, and a
  * memory map of one fake user region.
  */
+#include "blockrefs.h"
 #include "console.h"
 #include "heap.h"
 #include "mmu.h"
@@ -60,6 +61,11 @@ void heap_begin_mutation(void)
 }
 void heap_end_mutation(void)
 {
+}
+static uint64_t last_block_forgotten; /* what syscall.c told the $N table */
+void blockrefs_freed(const void *p)
+{
+    last_block_forgotten = (uint64_t)(uintptr_t)p;
 }
 
 bool user_range_ok(uintptr_t address, size_t size, bool write)
@@ -130,6 +136,7 @@ static void test_malloc_and_free_through_system_calls(void)
     EXPECT((uintptr_t)p >= heap_region_start() && (uintptr_t)p < heap_region_end());
     EXPECT_EQ(p % 16, 0);
     EXPECT_EQ(call(SYS_FREE, (uint64_t)p, 0, 0), 0);
+    EXPECT_EQ(last_block_forgotten, (uint64_t)p); /* a shell $N naming it must not stay live */
     EXPECT_EQ(call(SYS_FREE, (uint64_t)p, 0, 0), -APG_EINVAL); /* double free */
     EXPECT(apg_first_fit.check(heap).ok);
 }
