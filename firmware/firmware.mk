@@ -16,13 +16,15 @@ FW_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-builtin -nostdlib -fno-stack-pr
 	-fno-tree-loop-distribute-patterns -ffunction-sections -fdata-sections \
 	$(FW_WARNINGS) $(FW_INCLUDES)
 FW_ASFLAGS := -mcpu=cortex-a53 $(FW_INCLUDES) -D__ASSEMBLY__
-FW_LDFLAGS := -nostdlib -static -Wl,--gc-sections -Wl,-T,firmware/boot/linker.ld \
+FW_LINKER_SCRIPT := $(FW_BUILD)/linker.ld
+FW_LDFLAGS := -nostdlib -static -Wl,--gc-sections -Wl,-T,$(FW_LINKER_SCRIPT) \
 	-Wl,-Map,$(BUILD)/kernel8.map -Wl,--build-id=none -Wl,--no-warn-rwx-segments
 
 FW_ALLOC_SRC := $(wildcard firmware/alloc/*.c)
 FW_LIB_SRC := $(wildcard firmware/lib/*.c)
 FW_KERNEL_SRC := $(wildcard firmware/kernel/*.c)
-FW_ASM_SRC := $(wildcard firmware/boot/*.S)
+# linker.ld.S is the linker script (preprocessed below), not code
+FW_ASM_SRC := $(filter-out firmware/boot/linker.ld.S,$(wildcard firmware/boot/*.S))
 # firmware/user/catalog.c finds a program by name for the shell: kernel code.
 FW_USER_KERNEL_SRC := firmware/user/catalog.c
 FW_USER_SRC := $(filter-out $(FW_USER_KERNEL_SRC),$(wildcard firmware/user/*.c))
@@ -51,7 +53,12 @@ $(FW_BUILD)/userspace.o: $(FW_USER_OBJ)
 	if [ -n "$$undefined" ]; then echo "user programs use kernel symbols: $$undefined" >&2; \
 		rm -f $@; exit 1; fi
 
-$(BUILD)/kernel8.elf: $(FW_OBJ) firmware/boot/linker.ld
+# The linker script takes its addresses from include/board.h.
+$(FW_LINKER_SCRIPT): firmware/boot/linker.ld.S firmware/include/board.h
+	@mkdir -p $(dir $@)
+	$(call quiet,CPP,$<)$(FW_CC) -E -P -x assembler-with-cpp -D__ASSEMBLY__ $(FW_INCLUDES) $< -o $@
+
+$(BUILD)/kernel8.elf: $(FW_OBJ) $(FW_LINKER_SCRIPT)
 	$(call quiet,LD,$@)$(FW_CC) $(FW_CFLAGS) $(FW_LDFLAGS) $(FW_OBJ) -o $@
 
 $(BUILD)/kernel8.img: $(BUILD)/kernel8.elf

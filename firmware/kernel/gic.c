@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* GICv2 of QEMU's virt machine: distributor and CPU interface (board.h). */
 #include "gic.h"
 
-#define GICD_BASE 0x08000000ul
-#define GICC_BASE 0x08010000ul
+#include "board.h"
+
+#define GICD_BASE ((uintptr_t)BOARD_GIC_DIST_BASE)
+#define GICC_BASE ((uintptr_t)BOARD_GIC_CPU_BASE)
 
 #define GICD_CTLR 0x000
 #define GICD_ISENABLER 0x100

@@ -3,10 +3,11 @@
  * The user heap under study and the kernel's own arena.
  *
  * The user heap is the region between the linker symbols __heap_start and
- * __heap_end, managed by whichever strategy `use` selected. Every mutation is
- * bracketed by heap_begin_mutation()/heap_end_mutation(), which make the
- * descriptor's generation odd while the heap may be inconsistent, so the panel
- * never draws a half-updated heap.
+ * __heap_end (BOARD_HEAP_BASE and BOARD_HEAP_SIZE in board.h), managed by
+ * whichever strategy `use` selected. Every mutation is bracketed by
+ * heap_begin_mutation()/heap_end_mutation(), which make the descriptor's
+ * generation odd while the heap may be inconsistent, so the panel never draws
+ * a half-updated heap.
  */
 #ifndef APG_HEAP_H
 #define APG_HEAP_H

@@ -4,9 +4,11 @@
  * table (1 GiB per entry), level-2 tables for the device gigabyte and the RAM
  * gigabyte (2 MiB per entry), and a level-3 table (4 KiB pages) for the first
  * 2 MiB of RAM, where kernel code and the user text section sit side by side.
+ * Addresses come from the board's memory map (board.h).
  */
 #include "mmu.h"
 
+#include "board.h"
 #include "heap.h"
 #include "range.h"
 
@@ -15,7 +17,7 @@ extern char __user_data_start[], __user_data_end[];
 
 #define PAGE 4096ul
 #define BLOCK_2M (2ul << 20)
-#define RAM_BASE 0x40000000ul
+#define RAM_BASE ((uintptr_t)BOARD_RAM_BASE)
 
 /* descriptor bits */
 #define DESC_BLOCK 0x1ul       /* level 1/2 block */
@@ -25,6 +27,7 @@ extern char __user_data_start[], __user_data_end[];
 #define ATTR_NORMAL (1ul << 2) /* MAIR index 1 */
 #define AP_EL1_RW (0ul << 6)
 #define AP_EL0_RW (1ul << 6) /* EL1 and EL0 read/write */
+#define AP_EL1_RO (2ul << 6) /* EL1 read-only, EL0 no access */
 #define AP_EL0_RO (3ul << 6) /* EL1 and EL0 read-only */
 #define SH_INNER (3ul << 8)
 #define AF (1ul << 10)  /* accessed: no access-flag faults */
@@ -32,6 +35,7 @@ extern char __user_data_start[], __user_data_end[];
 #define UXN (1ul << 54) /* EL0 may not execute */
 
 #define KERNEL_RAM (ATTR_NORMAL | AP_EL1_RW | SH_INNER | AF | UXN)
+#define KERNEL_READ_ONLY (ATTR_NORMAL | AP_EL1_RO | SH_INNER | AF | UXN | PXN)
 #define KERNEL_DEVICE (ATTR_DEVICE | AP_EL1_RW | AF | UXN | PXN)
 #define USER_CODE (ATTR_NORMAL | AP_EL0_RO | SH_INNER | AF | PXN)
 #define USER_DATA (ATTR_NORMAL | AP_EL0_RW | SH_INNER | AF | UXN | PXN)
@@ -56,14 +60,22 @@ static void map_block(uint64_t *table, uintptr_t address, uint64_t attributes)
     table[(address >> 21) & 511] = (address & ~(BLOCK_2M - 1)) | attributes | DESC_BLOCK;
 }
 
+/* Maps [start, start + size) in 2 MiB blocks; both are multiples of 2 MiB. */
+static void map_blocks(uint64_t *table, uintptr_t start, size_t size, uint64_t attributes)
+{
+    for (uintptr_t address = start; address - start < size; address += BLOCK_2M)
+        map_block(table, address, attributes);
+}
+
 static void build_tables(void)
 {
     level1[0] = (uintptr_t)level2_devices | DESC_TABLE;
     level1[1] = (uintptr_t)level2_ram | DESC_TABLE;
 
-    /* devices: the GIC (0x08000000) and the UART (0x09000000), EL1 only */
-    map_block(level2_devices, 0x08000000ul, KERNEL_DEVICE);
-    map_block(level2_devices, 0x09000000ul, KERNEL_DEVICE);
+    /* devices: the GIC and the UART, EL1 only (each fits in one 2 MiB block) */
+    map_block(level2_devices, BOARD_GIC_DIST_BASE, KERNEL_DEVICE);
+    map_block(level2_devices, BOARD_GIC_CPU_BASE, KERNEL_DEVICE);
+    map_block(level2_devices, BOARD_UART_BASE, KERNEL_DEVICE);
 
     /* first 2 MiB of RAM: kernel pages, except the user sections */
     level2_ram[0] = (uintptr_t)level3_kernel | DESC_TABLE;
@@ -82,6 +94,8 @@ static void build_tables(void)
     map_block(level2_ram, heap_region_start(), USER_DATA);
     /* user stacks */
     map_block(level2_ram, USER_STACK_BASE, USER_DATA);
+    /* the trace area: the host writes it, the kernel only reads it */
+    map_blocks(level2_ram, BOARD_TRACE_BASE, BOARD_TRACE_SIZE, KERNEL_READ_ONLY);
 }
 
 void mmu_enable(void)

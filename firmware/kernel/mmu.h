@@ -3,18 +3,21 @@
  * The MMU: an identity map (virtual = physical) that separates EL0 from EL1.
  * Kernel memory is EL1-only; user programs may execute the user text section,
  * read and write the heap (malloc hands them pointers into it) and their
- * stacks. Everything else faults, which is how a user program that touches
+ * stacks. The kernel may read the trace area but not write it. Everything
+ * else faults, which is how a user program that touches
  * the kernel is caught.
  */
 #ifndef APG_MMU_H
 #define APG_MMU_H
 
+#include "board.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#define USER_STACK_BASE 0x40600000ul
-#define USER_STACK_SIZE 0x10000ul /* 64 KiB, the top of it is the initial sp */
+#define USER_STACK_BASE ((uintptr_t)BOARD_USER_STACK_BASE)
+#define USER_STACK_SIZE ((size_t)BOARD_USER_STACK_SIZE) /* the top of it is the initial sp */
 
 void mmu_enable(void);
 

@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * PL011 UART0 at 0x09000000 on QEMU's virt machine, polled. emu-glue models
+ * PL011 UART0 of QEMU's virt machine (BOARD_UART_BASE), polled. emu-glue models
  * only DR and FR and accepts the set-up writes, so the same driver works on
  * every host. While waiting for input the driver spins on FR.RXFE; emu-glue
  * recognises that loop and idles instead of burning host CPU.
  */
 #include "uart.h"
 
+#include "board.h"
+
 #include <stdint.h>
 
-#define UART0_BASE 0x09000000ul
+#define UART0_BASE ((uintptr_t)BOARD_UART_BASE)
 #define UART_DR 0x00
 #define UART_FR 0x18
 #define UART_IBRD 0x24

@@ -1,25 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Memory layout of the kernel image. QEMU's virt machine and emu-glue both load
- * the raw image at 0x40080000 (RAM starts at 0x40000000, 128 MiB) and enter it
- * at its first byte. Everything the kernel uses lies above the image: stack,
- * the kernel's own arena (shell history) and the user heap under study.
+ * Memory layout of the kernel image, run through the C preprocessor so that
+ * the addresses come from the board's one memory map (include/board.h).
+ * QEMU's virt machine and emu-glue both load the raw image at
+ * BOARD_KERNEL_LOAD and enter it at its first byte. Everything the kernel
+ * uses lies above the image: stack, the kernel's own arena (shell history)
+ * and the user heap under study, at the board's fixed addresses.
  */
+#include "board.h"
+
 ENTRY(_start)
 
-KERNEL_BASE = 0x40080000;
 STACK_SIZE = 64K;
-ARENA_SIZE = 64K;
-HEAP_SIZE = 1M;
-/* Fixed addresses for the kernel arena and the user heap: session scripts
- * (`free 0x40400030`) and lessons quote heap addresses, so they must not move
- * when the kernel's code grows. */
-ARENA_BASE = 0x40380000;
-HEAP_BASE = 0x40400000;
 
 SECTIONS
 {
-    . = KERNEL_BASE;
+    . = BOARD_KERNEL_LOAD;
     .text : {
         KEEP(*(.text.boot))  /* _start and the image header must come first */
         *(EXCLUDE_FILE(*userspace.o) .text EXCLUDE_FILE(*userspace.o) .text.*)
@@ -60,19 +56,19 @@ SECTIONS
         . += STACK_SIZE;
         __stack_top = .;
     }
-    ASSERT(. <= ARENA_BASE, "kernel image, bss and stack overlap the kernel arena")
-    ASSERT(__user_data_end <= 0x40200000, "user sections must sit in the first 2 MiB (mmu.c)")
-    . = ARENA_BASE;
+    ASSERT(. <= BOARD_ARENA_BASE, "kernel image, bss and stack overlap the kernel arena")
+    ASSERT(__user_data_end <= BOARD_RAM_BASE + 0x200000, "user sections must sit in the first 2 MiB of RAM (mmu.c)")
+    . = BOARD_ARENA_BASE;
     .arena (NOLOAD) : {
         __arena_start = .;
-        . += ARENA_SIZE;
+        . += BOARD_ARENA_SIZE;
         __arena_end = .;
     }
-    ASSERT(. <= HEAP_BASE, "kernel arena overlaps the heap")
-    . = HEAP_BASE;
+    ASSERT(. <= BOARD_HEAP_BASE, "kernel arena overlaps the heap")
+    . = BOARD_HEAP_BASE;
     .heap (NOLOAD) : {
         __heap_start = .;
-        . += HEAP_SIZE;
+        . += BOARD_HEAP_SIZE;
         __heap_end = .;
     }
 
