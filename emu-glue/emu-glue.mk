@@ -2,11 +2,12 @@
 # test guests and the emulator tests. Included from the top-level Makefile
 # after emu-glue/unicorn.mk (which provides the UNICORN_* variables).
 
-EMU_CORE_SRC := $(addprefix emu-glue/src/,byte_queue.c generic_timer.c gicv2.c machine.c pl011.c \
-	psci.c)
-EMU_DEPS := $(EMU_CORE_SRC) $(wildcard emu-glue/include/*.h emu-glue/src/*.h)
+EMU_CORE_SRC := $(addprefix emu-glue/src/,byte_queue.c generic_timer.c gicv2.c irq_schedule.c \
+	machine.c pl011.c psci.c)
+EMU_DEPS := $(EMU_CORE_SRC) $(wildcard emu-glue/include/*.h emu-glue/src/*.h) firmware/include/board.h
+# firmware/include: the board's memory map (board.h), shared with the kernel
 EMU_CFLAGS := -std=c11 -g -Wall -Wextra -Werror -Wshadow -Wvla -D_DEFAULT_SOURCE \
-	-Iemu-glue/include -Iemu-glue/src
+	-Iemu-glue/include -Iemu-glue/src -Ifirmware/include
 EMU_BUILD := $(BUILD)/emu
 
 # A Unicorn library is (re)built when its recipe's inputs change; the script

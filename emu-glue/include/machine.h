@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * virt-lite: the part of QEMU's `virt` machine the Allocator Playground kernel
- * needs, on top of Unicorn. 128 MiB of RAM at 0x40000000, a PL011 UART at
- * 0x09000000, a GICv2 at 0x08000000 with the generic timer's interrupts,
- * PSCI through HVC, a Cortex-A53 entered at EL1 exactly as QEMU enters a raw
- * image. Guest time is the instruction count (128 ns per instruction, as
- * QEMU's -icount shift=7). The same code runs natively and compiled to
- * WebAssembly.
+ * needs, on top of Unicorn, at the addresses of the board's memory map
+ * (firmware/include/board.h): 128 MiB of RAM, a PL011 UART, a GICv2 with the
+ * generic timer's interrupts, PSCI through HVC, a Cortex-A53 entered at EL1
+ * exactly as QEMU enters a raw image. Guest time is the instruction count
+ * (128 ns per instruction, as QEMU's -icount shift=7). The same code runs
+ * natively and compiled to WebAssembly.
  *
  * Time and output are driven by the host: apg_machine_run() executes a bounded
  * slice and says why it stopped; the host then drains UART output with
@@ -15,14 +15,11 @@
 #ifndef APG_MACHINE_H
 #define APG_MACHINE_H
 
+#include "board.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#define APG_RAM_BASE 0x40000000ull
-#define APG_RAM_SIZE (128ull << 20)
-#define APG_KERNEL_LOAD 0x40080000ull
-#define APG_UART_BASE 0x09000000ull
 
 typedef struct apg_machine apg_machine;
 
@@ -67,15 +64,16 @@ bool apg_machine_reset(apg_machine *m);
 /* Runs until idle, power-off, a crash, or `budget` guest instructions. */
 apg_run_result apg_machine_run(apg_machine *m, uint64_t budget);
 
-/* Keystrokes for the guest's UART receive queue. */
-void apg_machine_send(apg_machine *m, const uint8_t *bytes, size_t count);
+/* Keystrokes for the guest's UART receive queue. Returns false, having
+ * queued nothing, if the host has no memory for them. */
+bool apg_machine_send(apg_machine *m, const uint8_t *bytes, size_t count);
 size_t apg_machine_rx_pending(const apg_machine *m);
 
 /* UART output since the last call: pointer to *count bytes, valid until the
  * next call into the machine. */
 const uint8_t *apg_machine_tx(apg_machine *m, size_t *count);
 
-/* Host view of guest RAM (APG_RAM_SIZE bytes at APG_RAM_BASE), no copy. */
+/* Host view of guest RAM (BOARD_RAM_SIZE bytes at BOARD_RAM_BASE), no copy. */
 uint8_t *apg_machine_ram(apg_machine *m);
 /* Copies guest memory [address, address + size) if it lies inside RAM. */
 bool apg_machine_read(const apg_machine *m, uint64_t address, void *out, size_t size);
@@ -90,5 +88,11 @@ const apg_crash *apg_machine_crash(const apg_machine *m);
 typedef void (*apg_mmio_trace_fn)(void *ctx, bool write, uint64_t address, unsigned size,
                                   uint64_t value);
 void apg_machine_set_trace(apg_machine *m, apg_mmio_trace_fn fn, void *ctx);
+
+/* Guest errors, as QEMU's -d guest_errors (LOG_GUEST_ERROR): an access to a
+ * device register the model does not have (it reads as 0 and ignores
+ * writes). One sentence per call, no newline; the runner's --trace prints them. */
+typedef void (*apg_log_fn)(void *ctx, const char *message);
+void apg_machine_set_log(apg_machine *m, apg_log_fn fn, void *ctx);
 
 #endif

@@ -47,6 +47,7 @@ export class Machine {
   load(image: Uint8Array | ArrayBuffer): void;
   /** Power-on reset from the image passed to load() last. */
   reset(): void;
+  /** Queues keys for the guest's UART; throws, queuing nothing, if wasm memory runs out. */
   send(data: string | Uint8Array | ArrayBuffer): void;
   readonly inputPending: number;
   run(budget?: number): RunResult;

@@ -16,6 +16,7 @@
 const RUN_RESULTS = ['slice', 'idle', 'powered-off', 'crashed', 'no-image'];
 const COUNTERS = { instructions: 0, resets: 1, uartRxBytes: 2, uartTxBytes: 3, slices: 4 };
 
+// BOARD_RAM_BASE and BOARD_RAM_SIZE of firmware/include/board.h (a web test compares them)
 export const RAM_BASE = 0x40000000;
 export const RAM_SIZE = 128 * 1024 * 1024;
 export const DEFAULT_SLICE = 4_000_000;
@@ -90,7 +91,8 @@ export class Machine {
 
   /** Queues keystrokes for the guest's UART (a string is sent as UTF-8). */
   send(data) {
-    this.withBytes(toBytes(data), (p, n) => this.module._apg_js_send(this.handle, p, n));
+    const ok = this.withBytes(toBytes(data), (p, n) => this.module._apg_js_send(this.handle, p, n));
+    if (!ok) throw new Error('emu-glue: out of memory for the input (nothing was queued)');
   }
 
   /** Bytes sent but not yet read by the guest. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "byte_queue.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,7 +17,17 @@ void byte_queue_clear(byte_queue *q)
     q->count = 0;
 }
 
-/* Makes the bytes contiguous starting at index 0. */
+static void reverse(uint8_t *bytes, size_t count)
+{
+    for (size_t i = 0, j = count; i + 1 < j; i++, j--) {
+        uint8_t byte = bytes[i];
+        bytes[i] = bytes[j - 1];
+        bytes[j - 1] = byte;
+    }
+}
+
+/* Makes the bytes contiguous starting at index 0: rotates the buffer in
+ * place, so that it cannot fail for want of memory. */
 static void linearize(byte_queue *q)
 {
     if (q->head == 0)
@@ -24,22 +35,24 @@ static void linearize(byte_queue *q)
     if (q->head + q->count <= q->capacity) {
         memmove(q->data, q->data + q->head, q->count);
     } else {
-        uint8_t *copy = malloc(q->capacity);
-        size_t first = q->capacity - q->head;
-        memcpy(copy, q->data + q->head, first);
-        memcpy(copy + first, q->data, q->count - first);
-        free(q->data);
-        q->data = copy;
+        reverse(q->data, q->head);
+        reverse(q->data + q->head, q->capacity - q->head);
+        reverse(q->data, q->capacity);
     }
     q->head = 0;
 }
 
 bool byte_queue_push(byte_queue *q, const uint8_t *bytes, size_t count)
 {
+    if (count > SIZE_MAX - q->count)
+        return false;
     if (q->count + count > q->capacity) {
         size_t capacity = q->capacity ? q->capacity : 256;
-        while (capacity < q->count + count)
+        while (capacity < q->count + count) {
+            if (capacity > SIZE_MAX / 2)
+                return false;
             capacity *= 2;
+        }
         linearize(q);
         uint8_t *grown = realloc(q->data, capacity);
         if (grown == NULL)

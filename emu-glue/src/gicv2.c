@@ -468,3 +468,37 @@ void gicv2_dist_write(gicv2 *g, uint32_t offset, unsigned size, uint32_t value, 
         if (!dist_write_byte(g, offset + i, (value >> (i * 8)) & 0xff))
             *recognised = false;
 }
+
+/* ---- the MMIO interface: the windows are 64 KiB, so offsets fit 32 bits ---- */
+
+uint64_t gicv2_dist_mmio_read(void *device, uint64_t offset, unsigned size, mmio_access *access)
+{
+    bool recognised;
+    uint32_t value = gicv2_dist_read(device, (uint32_t)offset, size, &recognised);
+    access->unmodelled = !recognised;
+    return value;
+}
+
+void gicv2_dist_mmio_write(void *device, uint64_t offset, unsigned size, uint64_t value,
+                           mmio_access *access)
+{
+    bool recognised;
+    gicv2_dist_write(device, (uint32_t)offset, size, (uint32_t)value, &recognised);
+    access->unmodelled = !recognised;
+}
+
+uint64_t gicv2_cpu_mmio_read(void *device, uint64_t offset, unsigned size, mmio_access *access)
+{
+    bool recognised;
+    uint32_t value = gicv2_cpu_read(device, (uint32_t)offset, size, &recognised);
+    access->unmodelled = !recognised;
+    return value;
+}
+
+void gicv2_cpu_mmio_write(void *device, uint64_t offset, unsigned size, uint64_t value,
+                          mmio_access *access)
+{
+    bool recognised;
+    gicv2_cpu_write(device, (uint32_t)offset, size, (uint32_t)value, &recognised);
+    access->unmodelled = !recognised;
+}

@@ -2,7 +2,8 @@
 /*
  * GICv2 interrupt controller for one CPU, as QEMU 7.2's arm_gic behaves on
  * `-M virt` (revision 2, 288 interrupts, no security or virtualization
- * extensions): distributor at 0x08000000, CPU interface at 0x08010000.
+ * extensions). Its two 64 KiB windows, the distributor and the CPU
+ * interface, are mapped where board.h says.
  *
  * Modelled: GICD_CTLR, TYPER, IIDR, IGROUPR, ISENABLER/ICENABLER,
  * ISPENDR/ICPENDR, ISACTIVER/ICACTIVER, IPRIORITYR, ITARGETSR (RAZ/WI on a
@@ -20,12 +21,10 @@
 #ifndef APG_GICV2_H
 #define APG_GICV2_H
 
+#include "mmio_device.h"
+
 #include <stdbool.h>
 #include <stdint.h>
-
-#define GICV2_DIST_BASE 0x08000000ull
-#define GICV2_CPU_BASE 0x08010000ull
-#define GICV2_WINDOW_SIZE 0x10000ull
 
 /* QEMU virt: NUM_IRQS (256) shared interrupts plus 32 SGIs and PPIs */
 #define GICV2_IRQ_COUNT 288
@@ -107,6 +106,14 @@ uint32_t gicv2_dist_read(gicv2 *g, uint32_t offset, unsigned size, bool *recogni
 void gicv2_dist_write(gicv2 *g, uint32_t offset, unsigned size, uint32_t value, bool *recognised);
 uint32_t gicv2_cpu_read(gicv2 *g, uint32_t offset, unsigned size, bool *recognised);
 void gicv2_cpu_write(gicv2 *g, uint32_t offset, unsigned size, uint32_t value, bool *recognised);
+
+/* The same as MMIO functions (mmio_device.h); `device` is a gicv2. */
+uint64_t gicv2_dist_mmio_read(void *device, uint64_t offset, unsigned size, mmio_access *access);
+void gicv2_dist_mmio_write(void *device, uint64_t offset, unsigned size, uint64_t value,
+                           mmio_access *access);
+uint64_t gicv2_cpu_mmio_read(void *device, uint64_t offset, unsigned size, mmio_access *access);
+void gicv2_cpu_mmio_write(void *device, uint64_t offset, unsigned size, uint64_t value,
+                          mmio_access *access);
 
 /* A PPI input (16..31), driven by a device such as the timer. */
 void gicv2_set_ppi_level(gicv2 *g, unsigned intid, bool level);

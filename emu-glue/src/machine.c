@@ -5,19 +5,19 @@
  */
 #include "machine.h"
 
-#include "generic_timer.h"
-#include "gicv2.h"
+#include "guest_time.h"
+#include "irq_schedule.h"
+#include "mmio_device.h"
 #include "pl011.h"
 #include "psci.h"
 
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicorn/unicorn.h>
 
-/* QEMU's direct kernel boot for -M virt with 128 MiB: the device tree goes
- * to the middle of RAM (after where an initrd would go), and x0 points at it. */
-#define APG_QEMU_DTB_ADDRESS 0x44000000ull
 /* EL1h with D, A, I and F masked: the PSTATE QEMU enters the kernel with */
 #define APG_ENTRY_PSTATE 0x3c5ull
 /* Translated code for a small kernel fits easily; a fixed size keeps wasm
@@ -30,7 +30,27 @@ typedef enum {
     PENDING_SLICE_END,
     PENDING_POWER_OFF,
     PENDING_RESET,
+    PENDING_HOST_OUT_OF_MEMORY,
 } pending_stop;
+
+/* A device at its place in the board's memory map (board.h). */
+typedef struct {
+    const char *name;
+    uint64_t base, size;
+    size_t state_offset; /* where its model's state is in struct apg_machine */
+    mmio_read_fn read;
+    mmio_write_fn write;
+    bool drives_irq; /* an access may change the CPU's IRQ line */
+} device_slot;
+
+static const device_slot board_devices[];
+#define DEVICE_COUNT 3
+
+/* What Unicorn hands the MMIO hooks: the machine and which device. */
+typedef struct {
+    apg_machine *machine;
+    const device_slot *slot;
+} mapped_device;
 
 struct apg_machine {
     uc_engine *uc;
@@ -38,91 +58,85 @@ struct apg_machine {
     uint8_t *image;
     size_t image_size;
     pl011 uart;
+    irq_schedule irq; /* the timer, the GIC and the CPU's IRQ line */
+    guest_time time;
+    mapped_device devices[DEVICE_COUNT];
     apg_counters counters;
     apg_crash crash;
     bool crashed, powered_off;
     bool ram_used; /* RAM may hold data from an earlier power-on */
     uint64_t pc;   /* where the next slice resumes */
     uint64_t slice_end;
+    uint64_t next_block_event; /* instruction count at which on_block looks closer */
     pending_stop pending;
     uint64_t fault_address;
     bool have_fault_address;
     apg_mmio_trace_fn trace;
     void *trace_ctx;
-
-    /* Interrupts. Guest time, in instructions, is time_base plus the
-     * instructions of this power-on: a guest reboot does not stop the clock
-     * (as in QEMU), and WFI skips ahead to the next timer event. */
-    generic_timer timer;
-    gicv2 gic;
-    uint64_t time_base;
-    uint64_t timer_next_change; /* guest time at which a timer output turns on by itself */
-    bool cpu_irq_line;          /* the IRQ input level the CPU has */
-    bool irq_raise_pending;     /* the GIC raised its output inside a block */
-    /* on_block counts a block's instructions when it starts: which block
-     * that was, so that a stop inside it can take back what did not run */
-    bool in_block;
-    uint64_t block_start;
-    uint32_t block_instructions;
-    uint64_t next_block_event; /* instruction count at which on_block looks closer */
+    apg_log_fn log;
+    void *log_ctx;
 };
+
+static const device_slot board_devices[DEVICE_COUNT] = {
+    {"UART", BOARD_UART_BASE, BOARD_UART_SIZE, offsetof(apg_machine, uart), pl011_read, pl011_write,
+     false},
+    {"GIC distributor", BOARD_GIC_DIST_BASE, BOARD_GIC_DIST_SIZE, offsetof(apg_machine, irq.gic),
+     gicv2_dist_mmio_read, gicv2_dist_mmio_write, true},
+    {"GIC CPU interface", BOARD_GIC_CPU_BASE, BOARD_GIC_CPU_SIZE, offsetof(apg_machine, irq.gic),
+     gicv2_cpu_mmio_read, gicv2_cpu_mmio_write, true},
+};
+
+/* ---- stopping, and messages for the host ---- */
+
+/* Ends the slice early; the first reason given wins. */
+static void stop(apg_machine *m, pending_stop reason)
+{
+    if (m->pending != PENDING_NONE)
+        return;
+    m->pending = reason;
+    uc_emu_stop(m->uc);
+}
+
+/* A guest error, as QEMU's LOG_GUEST_ERROR: said only when the host asked. */
+static void log_guest_error(apg_machine *m, const char *format, ...)
+{
+    if (m->log == NULL)
+        return;
+    char message[160];
+    va_list args;
+    va_start(args, format);
+    vsnprintf(message, sizeof message, format, args);
+    va_end(args);
+    m->log(m->log_ctx, message);
+}
 
 /* ---- guest time and the IRQ line ---- */
 
-/* Guest time when the instruction at `pc` is about to run. */
-static uint64_t guest_time_at(const apg_machine *m, uint64_t pc)
-{
-    uint64_t done = m->counters.instructions;
-    if (m->in_block && pc >= m->block_start &&
-        pc - m->block_start < (uint64_t)m->block_instructions * 4)
-        done -= m->block_instructions - (pc - m->block_start) / 4;
-    return m->time_base + done;
-}
-
-/* Guest time at a block boundary. */
-static uint64_t guest_time(const apg_machine *m)
-{
-    return m->time_base + m->counters.instructions;
-}
-
-/* When on_block must leave its fast path: the slice is used up, a timer
- * output turns on, or an IRQ waits to be raised. */
+/* When on_block must leave its fast path: the slice is used up, or the
+ * interrupt path has something due (a timer output turns on, an IRQ waits
+ * to be raised). */
 static void schedule_block_event(apg_machine *m)
 {
-    uint64_t at = m->irq_raise_pending ? 0 : m->slice_end;
-    if (m->timer_next_change != UINT64_MAX && m->timer_next_change - m->time_base < at)
-        at = m->timer_next_change - m->time_base;
+    uint64_t at = m->slice_end;
+    uint64_t event = irq_schedule_next_event(&m->irq);
+    if (event != UINT64_MAX) {
+        uint64_t due = event > m->time.base ? event - m->time.base : 0;
+        if (due < at)
+            at = due;
+    }
     m->next_block_event = at;
 }
 
-/* Makes the CPU's IRQ input follow the GIC's output. A rise waits for the
- * next block start (on_block), where the CPU can take the IRQ without
- * repeating part of an instruction and the block is not counted twice; a
- * fall takes effect at once. */
-static void follow_gic_output(apg_machine *m)
+static void set_cpu_irq_line(void *ctx, bool level)
 {
-    bool level = gicv2_irq_output(&m->gic);
-    if (level && !m->cpu_irq_line) {
-        m->irq_raise_pending = true;
-    } else if (!level) {
-        m->irq_raise_pending = false;
-        if (m->cpu_irq_line) {
-            m->cpu_irq_line = false;
-            uc_ctl_set_arm64_irq_line(m->uc, 0);
-        }
-    }
-    schedule_block_event(m);
+    apg_machine *m = ctx;
+    uc_ctl_set_arm64_irq_line(m->uc, level ? 1 : 0);
 }
 
-/* The timers' outputs are level inputs of the GIC (PPIs 27 and 30). */
-static void update_timer_outputs(apg_machine *m, uint64_t now)
+static void timers_changed(apg_machine *m, uint64_t now)
 {
-    gicv2_set_ppi_level(&m->gic, GICV2_PPI_PHYSICAL_TIMER,
-                        generic_timer_output(&m->timer, GENERIC_TIMER_PHYSICAL, now));
-    gicv2_set_ppi_level(&m->gic, GICV2_PPI_VIRTUAL_TIMER,
-                        generic_timer_output(&m->timer, GENERIC_TIMER_VIRTUAL, now));
-    m->timer_next_change = generic_timer_next_output_change(&m->timer, now);
-    follow_gic_output(m);
+    irq_schedule_update_timers(&m->irq, now);
+    schedule_block_event(m);
 }
 
 /* ---- hooks ---- */
@@ -130,22 +144,12 @@ static void update_timer_outputs(apg_machine *m, uint64_t now)
 /* The slow path of on_block. Returns true when the block about to start
  * does not run now, because the CPU takes an IRQ or emulation stops before
  * it (it is counted when it does run). */
-static bool block_event(apg_machine *m, uc_engine *uc)
+static bool block_event(apg_machine *m)
 {
-    bool leaves = false;
-    uint64_t now = guest_time(m);
-    if (now >= m->timer_next_change)
-        update_timer_outputs(m, now);
-    if (m->irq_raise_pending) {
-        /* taken before this block: patch 0009 leaves the TB loop right after this hook */
-        m->irq_raise_pending = false;
-        m->cpu_irq_line = true;
-        uc_ctl_set_arm64_irq_line(uc, 1);
-        leaves = true;
-    }
-    if (m->counters.instructions >= m->slice_end && m->pending == PENDING_NONE) {
-        m->pending = PENDING_SLICE_END;
-        uc_emu_stop(uc);
+    /* an IRQ is taken before this block: patch 0009 leaves the TB loop right after this hook */
+    bool leaves = irq_schedule_block_start(&m->irq, guest_time_now(&m->time));
+    if (m->time.executed >= m->slice_end && m->pending == PENDING_NONE) {
+        stop(m, PENDING_SLICE_END);
         leaves = true;
     }
     schedule_block_event(m);
@@ -155,92 +159,61 @@ static bool block_event(apg_machine *m, uc_engine *uc)
 /* Runs at the start of every translation block: the hot path is one compare. */
 static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *user)
 {
+    (void)uc;
     apg_machine *m = user;
-    if (m->counters.instructions >= m->next_block_event && block_event(m, uc)) {
-        m->in_block = false;
+    if (m->time.executed >= m->next_block_event && block_event(m)) {
+        guest_time_skip_block(&m->time);
         return;
     }
-    m->in_block = true;
-    m->block_start = address;
-    m->block_instructions = size / 4; /* A64 instructions are 4 bytes */
-    m->counters.instructions += size / 4;
+    guest_time_count_block(&m->time, address, size);
 }
 
-static uint64_t on_uart_read(uc_engine *uc, uint64_t offset, unsigned size, void *user)
+static void *device_state(apg_machine *m, const device_slot *slot)
 {
-    apg_machine *m = user;
-    bool idle = false;
-    uint64_t value = pl011_read(&m->uart, offset, m->counters.instructions, &idle);
+    return (char *)m + slot->state_offset;
+}
+
+/* What every device access leads to, whichever the device. */
+static void device_accessed(apg_machine *m, const device_slot *slot, bool write, uint64_t offset,
+                            unsigned size, uint64_t value, const mmio_access *access)
+{
+    uint64_t address = slot->base + offset;
     if (m->trace != NULL)
-        m->trace(m->trace_ctx, false, APG_UART_BASE + offset, size, value);
-    if (idle && m->pending == PENDING_NONE) {
-        m->pending = PENDING_IDLE;
-        uc_emu_stop(uc);
+        m->trace(m->trace_ctx, write, address, size, value);
+    if (access->unmodelled)
+        log_guest_error(m, "%s: no register at 0x%08llx (offset 0x%llx): %s", slot->name,
+                        (unsigned long long)address, (unsigned long long)offset,
+                        write ? "write ignored" : "reads as 0");
+    if (access->waits_for_input)
+        stop(m, PENDING_IDLE);
+    if (access->host_failed)
+        stop(m, PENDING_HOST_OUT_OF_MEMORY);
+    if (slot->drives_irq) {
+        /* acknowledging (GICC_IAR) changes the output too */
+        irq_schedule_follow_gic(&m->irq);
+        schedule_block_event(m);
     }
+}
+
+static uint64_t on_mmio_read(uc_engine *uc, uint64_t offset, unsigned size, void *user)
+{
+    (void)uc;
+    mapped_device *d = user;
+    apg_machine *m = d->machine;
+    mmio_access access = {.now = m->time.executed};
+    uint64_t value = d->slot->read(device_state(m, d->slot), offset, size, &access);
+    device_accessed(m, d->slot, false, offset, size, value, &access);
     return value;
 }
 
-static void on_uart_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t value, void *user)
+static void on_mmio_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t value, void *user)
 {
     (void)uc;
-    apg_machine *m = user;
-    if (m->trace != NULL)
-        m->trace(m->trace_ctx, true, APG_UART_BASE + offset, size, value);
-    pl011_write(&m->uart, offset, value);
-}
-
-static void trace_device(apg_machine *m, bool write, uint64_t address, unsigned size,
-                         uint64_t value, bool recognised)
-{
-    if (m->trace == NULL)
-        return;
-    m->trace(m->trace_ctx, write, address, size, value);
-    if (!recognised)
-        fprintf(stderr, "emu-glue: no GIC register at 0x%08llx: %s\n", (unsigned long long)address,
-                write ? "write ignored" : "reads as 0");
-}
-
-static uint64_t on_gic_dist_read(uc_engine *uc, uint64_t offset, unsigned size, void *user)
-{
-    (void)uc;
-    apg_machine *m = user;
-    bool recognised;
-    uint32_t value = gicv2_dist_read(&m->gic, (uint32_t)offset, size, &recognised);
-    trace_device(m, false, GICV2_DIST_BASE + offset, size, value, recognised);
-    return value;
-}
-
-static void on_gic_dist_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t value,
-                              void *user)
-{
-    (void)uc;
-    apg_machine *m = user;
-    bool recognised;
-    gicv2_dist_write(&m->gic, (uint32_t)offset, size, (uint32_t)value, &recognised);
-    trace_device(m, true, GICV2_DIST_BASE + offset, size, value, recognised);
-    follow_gic_output(m);
-}
-
-static uint64_t on_gic_cpu_read(uc_engine *uc, uint64_t offset, unsigned size, void *user)
-{
-    (void)uc;
-    apg_machine *m = user;
-    bool recognised;
-    uint32_t value = gicv2_cpu_read(&m->gic, (uint32_t)offset, size, &recognised);
-    trace_device(m, false, GICV2_CPU_BASE + offset, size, value, recognised);
-    follow_gic_output(m); /* acknowledging (GICC_IAR) changes the output */
-    return value;
-}
-
-static void on_gic_cpu_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t value,
-                             void *user)
-{
-    (void)uc;
-    apg_machine *m = user;
-    bool recognised;
-    gicv2_cpu_write(&m->gic, (uint32_t)offset, size, (uint32_t)value, &recognised);
-    trace_device(m, true, GICV2_CPU_BASE + offset, size, value, recognised);
-    follow_gic_output(m);
+    mapped_device *d = user;
+    apg_machine *m = d->machine;
+    mmio_access access = {.now = m->time.executed};
+    d->slot->write(device_state(m, d->slot), offset, size, value, &access);
+    device_accessed(m, d->slot, true, offset, size, value, &access);
 }
 
 static unsigned current_el(uc_engine *uc)
@@ -271,14 +244,14 @@ static uint32_t timer_register_access(apg_machine *m, uc_engine *uc, uc_arm64_re
         return 0;
     uint64_t pc = 0;
     uc_reg_read(uc, UC_ARM64_REG_PC, &pc); /* Unicorn syncs the PC before this hook */
-    uint64_t now = guest_time_at(m, pc);
+    uint64_t now = guest_time_at(&m->time, pc);
     if (is_read) {
-        uint64_t value = generic_timer_read(&m->timer, sysreg, now);
+        uint64_t value = generic_timer_read(&m->irq.timer, sysreg, now);
         if (reg != UC_ARM64_REG_XZR)
             uc_reg_write(uc, reg, &value);
     } else {
-        generic_timer_write(&m->timer, sysreg, cp->val, now);
-        update_timer_outputs(m, now);
+        generic_timer_write(&m->irq.timer, sysreg, cp->val, now);
+        timers_changed(m, now);
     }
     return 1;
 }
@@ -357,20 +330,20 @@ static bool power_on(apg_machine *m, bool guest_reboot)
 
     /* calloc gave zeroed RAM; clear it again only if a guest has run in it */
     if (m->ram_used)
-        memset(m->ram, 0, APG_RAM_SIZE);
+        memset(m->ram, 0, BOARD_RAM_SIZE);
     m->ram_used = true;
-    memcpy(m->ram + (APG_KERNEL_LOAD - APG_RAM_BASE), m->image, m->image_size);
+    memcpy(m->ram + (BOARD_KERNEL_LOAD - BOARD_RAM_BASE), m->image, m->image_size);
 
+    ok = check(uc_mem_map_ptr(uc, BOARD_RAM_BASE, BOARD_RAM_SIZE, UC_PROT_ALL, m->ram), "map RAM");
+    for (size_t i = 0; ok && i < DEVICE_COUNT; i++) {
+        const device_slot *slot = &board_devices[i];
+        m->devices[i] = (mapped_device){.machine = m, .slot = slot};
+        ok = check(uc_mmio_map(uc, slot->base, slot->size, on_mmio_read, &m->devices[i],
+                               on_mmio_write, &m->devices[i]),
+                   slot->name);
+    }
     uc_hook hook;
-    ok = check(uc_mem_map_ptr(uc, APG_RAM_BASE, APG_RAM_SIZE, UC_PROT_ALL, m->ram), "map RAM") &&
-         check(uc_mmio_map(uc, APG_UART_BASE, 0x1000, on_uart_read, m, on_uart_write, m),
-               "map UART") &&
-         check(uc_mmio_map(uc, GICV2_DIST_BASE, GICV2_WINDOW_SIZE, on_gic_dist_read, m,
-                           on_gic_dist_write, m),
-               "map GIC distributor") &&
-         check(uc_mmio_map(uc, GICV2_CPU_BASE, GICV2_WINDOW_SIZE, on_gic_cpu_read, m,
-                           on_gic_cpu_write, m),
-               "map GIC CPU interface") &&
+    ok = ok &&
          check(uc_hook_add(uc, &hook, UC_HOOK_BLOCK, (void *)on_block, m, 1, 0), "block hook") &&
          check(uc_hook_add(uc, &hook, UC_HOOK_INSN, (void *)on_mrs, m, 1, 0, UC_ARM64_INS_MRS),
                "MRS hook") &&
@@ -382,27 +355,25 @@ static bool power_on(apg_machine *m, bool guest_reboot)
     if (!ok)
         return false;
 
-    uint64_t x0 = APG_QEMU_DTB_ADDRESS, pstate = APG_ENTRY_PSTATE, pc = APG_KERNEL_LOAD;
+    uint64_t x0 = BOARD_DTB_ADDRESS, pstate = APG_ENTRY_PSTATE, pc = BOARD_KERNEL_LOAD;
     ok = check(uc_reg_write(uc, UC_ARM64_REG_X0, &x0), "x0") &&
          check(uc_reg_write(uc, UC_ARM64_REG_PSTATE, &pstate), "pstate") &&
          check(uc_reg_write(uc, UC_ARM64_REG_PC, &pc), "pc");
     if (!ok)
         return false;
 
-    m->pc = APG_KERNEL_LOAD;
+    m->pc = BOARD_KERNEL_LOAD;
     m->crashed = false;
     m->powered_off = false;
     m->pending = PENDING_NONE;
     memset(&m->crash, 0, sizeof m->crash);
-    generic_timer_reset(&m->timer);
-    m->timer_next_change = UINT64_MAX;
-    m->cpu_irq_line = m->irq_raise_pending = m->in_block = false;
     if (guest_reboot) {
-        gicv2_reset(&m->gic);
+        guest_time_reboot(&m->time);
+        irq_schedule_reboot(&m->irq);
     } else {
+        guest_time_power_on(&m->time);
+        irq_schedule_power_on(&m->irq, set_cpu_irq_line, m);
         pl011_reset(&m->uart);
-        gicv2_power_on(&m->gic);
-        m->time_base = 0;
     }
     return true;
 }
@@ -412,7 +383,7 @@ apg_machine *apg_machine_create(void)
     apg_machine *m = calloc(1, sizeof *m);
     if (m == NULL)
         return NULL;
-    m->ram = calloc(1, APG_RAM_SIZE);
+    m->ram = calloc(1, BOARD_RAM_SIZE);
     if (m->ram == NULL) {
         free(m);
         return NULL;
@@ -433,7 +404,7 @@ void apg_machine_destroy(apg_machine *m)
 
 bool apg_machine_load(apg_machine *m, const uint8_t *image, size_t size)
 {
-    if (size == 0 || size > APG_RAM_SIZE - (APG_KERNEL_LOAD - APG_RAM_BASE))
+    if (size == 0 || size > BOARD_RAM_SIZE - (BOARD_KERNEL_LOAD - BOARD_RAM_BASE))
         return false;
     uint8_t *copy = malloc(size);
     if (copy == NULL)
@@ -454,7 +425,6 @@ static bool restart(apg_machine *m, bool guest_reboot)
 {
     if (m->image == NULL)
         return false;
-    m->time_base = guest_time(m);
     uint64_t resets = m->counters.resets;
     memset(&m->counters, 0, sizeof m->counters);
     m->counters.resets = resets + 1;
@@ -482,6 +452,7 @@ static const char *crash_kind(uc_err err)
     case UC_ERR_FETCH_UNALIGNED: return "unaligned fetch";
     case UC_ERR_INSN_INVALID: return "invalid instruction";
     case UC_ERR_EXCEPTION: return "unhandled exception";
+    case UC_ERR_NOMEM: return "host out of memory";
     default: return "emulator error";
     }
 }
@@ -513,6 +484,21 @@ static void record_crash(apg_machine *m, uc_err err)
     m->crashed = true;
 }
 
+/* A device could not do what the guest asked because the host ran out of
+ * memory (the UART's output buffer): the machine stops rather than lose it. */
+static void record_host_failure(apg_machine *m)
+{
+    apg_crash *c = &m->crash;
+    c->uc_error = (int)UC_ERR_NOMEM;
+    c->pc = m->pc;
+    c->address = 0;
+    snprintf(c->kind, sizeof c->kind, "%s", crash_kind(UC_ERR_NOMEM));
+    snprintf(c->message, sizeof c->message,
+             "emulator stopped: the host ran out of memory for the guest's UART output (pc 0x%llx)",
+             (unsigned long long)c->pc);
+    m->crashed = true;
+}
+
 /* uc_emu_start() returned without an error or a stop request: the guest
  * executed WFI (Unicorn ends emulation on EXCP_HLT, and the next
  * uc_emu_start() wakes the CPU). As QEMU does with -icount sleep=off, guest
@@ -520,12 +506,12 @@ static void record_crash(apg_machine *m, uc_err err)
  * CPU, the machine is idle. */
 static apg_run_result wait_for_interrupt(apg_machine *m)
 {
-    while (!m->cpu_irq_line && !m->irq_raise_pending) {
-        if (m->timer_next_change == UINT64_MAX)
+    while (!irq_schedule_cpu_woken(&m->irq)) {
+        uint64_t wake = m->irq.timer_next_change;
+        if (wake == UINT64_MAX)
             return APG_RUN_IDLE;
-        uint64_t wake = m->timer_next_change;
-        m->time_base += wake - guest_time(m);
-        update_timer_outputs(m, wake);
+        guest_time_sleep_until(&m->time, wake);
+        timers_changed(m, wake);
     }
     return APG_RUN_SLICE_DONE;
 }
@@ -540,15 +526,15 @@ apg_run_result apg_machine_run(apg_machine *m, uint64_t budget)
         return APG_RUN_POWERED_OFF;
 
     m->counters.slices++;
-    m->slice_end = m->counters.instructions + (budget ? budget : 1);
+    m->slice_end = m->time.executed + (budget ? budget : 1);
     m->pending = PENDING_NONE;
     m->have_fault_address = false;
     schedule_block_event(m);
     uc_err err = uc_emu_start(m->uc, m->pc, UINT64_MAX, 0, 0);
     uc_reg_read(m->uc, UC_ARM64_REG_PC, &m->pc);
     /* a stop inside a block: its instructions from the PC on did not run */
-    m->counters.instructions = guest_time_at(m, m->pc) - m->time_base;
-    m->in_block = false;
+    guest_time_stop_at(&m->time, m->pc);
+    m->counters.instructions = m->time.executed;
     m->counters.uart_rx_bytes = m->uart.rx_bytes;
     m->counters.uart_tx_bytes = m->uart.tx_bytes;
 
@@ -563,6 +549,7 @@ apg_run_result apg_machine_run(apg_machine *m, uint64_t budget)
             return APG_RUN_CRASHED;
         return APG_RUN_SLICE_DONE;
     case PENDING_IDLE: return APG_RUN_IDLE;
+    case PENDING_HOST_OUT_OF_MEMORY: record_host_failure(m); return APG_RUN_CRASHED;
     case PENDING_NONE: return wait_for_interrupt(m);
     default: return APG_RUN_SLICE_DONE;
     }
@@ -570,9 +557,9 @@ apg_run_result apg_machine_run(apg_machine *m, uint64_t budget)
 
 /* ---- host access ---- */
 
-void apg_machine_send(apg_machine *m, const uint8_t *bytes, size_t count)
+bool apg_machine_send(apg_machine *m, const uint8_t *bytes, size_t count)
 {
-    byte_queue_push(&m->uart.rx, bytes, count);
+    return byte_queue_push(&m->uart.rx, bytes, count);
 }
 
 size_t apg_machine_rx_pending(const apg_machine *m)
@@ -592,10 +579,10 @@ uint8_t *apg_machine_ram(apg_machine *m)
 
 bool apg_machine_read(const apg_machine *m, uint64_t address, void *out, size_t size)
 {
-    if (address < APG_RAM_BASE || size > APG_RAM_SIZE ||
-        address - APG_RAM_BASE > APG_RAM_SIZE - size)
+    if (address < BOARD_RAM_BASE || size > BOARD_RAM_SIZE ||
+        address - BOARD_RAM_BASE > BOARD_RAM_SIZE - size)
         return false;
-    memcpy(out, m->ram + (address - APG_RAM_BASE), size);
+    memcpy(out, m->ram + (address - BOARD_RAM_BASE), size);
     return true;
 }
 
@@ -621,4 +608,10 @@ void apg_machine_set_trace(apg_machine *m, apg_mmio_trace_fn fn, void *ctx)
 {
     m->trace = fn;
     m->trace_ctx = ctx;
+}
+
+void apg_machine_set_log(apg_machine *m, apg_log_fn fn, void *ctx)
+{
+    m->log = fn;
+    m->log_ctx = ctx;
 }

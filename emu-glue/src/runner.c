@@ -34,8 +34,8 @@ typedef struct {
 /* Snapshot file: "APGSNAP1", then segments of (u64 address, u64 length, bytes),
  * little-endian. One segment: from the load address to the end of the user
  * heap, which holds everything the heap panel decodes. */
-#define SNAPSHOT_START APG_KERNEL_LOAD
-#define SNAPSHOT_END 0x40500000ull
+#define SNAPSHOT_START BOARD_KERNEL_LOAD
+#define SNAPSHOT_END (BOARD_HEAP_BASE + BOARD_HEAP_SIZE)
 
 static bool write_snapshot(apg_machine *m, const char *path)
 {
@@ -43,7 +43,7 @@ static bool write_snapshot(apg_machine *m, const char *path)
     if (f == NULL)
         return false;
     uint64_t header[2] = {SNAPSHOT_START, SNAPSHOT_END - SNAPSHOT_START};
-    const uint8_t *ram = apg_machine_ram(m) + (SNAPSHOT_START - APG_RAM_BASE);
+    const uint8_t *ram = apg_machine_ram(m) + (SNAPSHOT_START - BOARD_RAM_BASE);
     bool ok = fwrite("APGSNAP1", 1, 8, f) == 8 && fwrite(header, sizeof header, 1, f) == 1 &&
               fwrite(ram, 1, (size_t)header[1], f) == header[1];
     return fclose(f) == 0 && ok;
@@ -110,6 +110,12 @@ static void trace_mmio(void *ctx, bool write, uint64_t address, unsigned size, u
             (unsigned long long)address, size, write ? "<-" : "->", (unsigned long long)value);
 }
 
+static void log_guest_error(void *ctx, const char *message)
+{
+    (void)ctx;
+    fprintf(stderr, "emu-glue: guest error: %s\r\n", message);
+}
+
 static void flush_output(apg_machine *m)
 {
     size_t count;
@@ -144,7 +150,10 @@ static bool forward_keys(apg_machine *m, bool *escape_pending, bool *input_close
             *escape_pending = true;
             continue;
         }
-        apg_machine_send(m, &keys[i], 1);
+        if (!apg_machine_send(m, &keys[i], 1)) {
+            fprintf(stderr, "\r\nallocplay: out of memory for keys\r\n");
+            return false;
+        }
     }
     return true;
 }
@@ -189,15 +198,21 @@ int main(int argc, char **argv)
         return 2;
     }
     free(image);
-    if (o.trace)
+    if (o.trace) {
         apg_machine_set_trace(m, trace_mmio, NULL);
+        apg_machine_set_log(m, log_guest_error, NULL);
+    }
     if (o.script != NULL) {
         size_t size;
         uint8_t *keys = read_file(o.script, &size);
         if (keys == NULL)
             return 2;
-        apg_machine_send(m, keys, size);
+        bool queued = apg_machine_send(m, keys, size);
         free(keys);
+        if (!queued) {
+            fprintf(stderr, "allocplay: out of memory for %s\n", o.script);
+            return 2;
+        }
     } else {
         make_terminal_raw();
     }

@@ -36,9 +36,10 @@ EMSCRIPTEN_KEEPALIVE int apg_js_run(apg_machine *m, double budget)
     return (int)apg_machine_run(m, budget < 1 ? 1 : (uint64_t)budget);
 }
 
-EMSCRIPTEN_KEEPALIVE void apg_js_send(apg_machine *m, const uint8_t *bytes, uint32_t count)
+/* Returns 0, having queued nothing, if there is no memory for the bytes. */
+EMSCRIPTEN_KEEPALIVE int apg_js_send(apg_machine *m, const uint8_t *bytes, uint32_t count)
 {
-    apg_machine_send(m, bytes, count);
+    return apg_machine_send(m, bytes, count);
 }
 
 EMSCRIPTEN_KEEPALIVE uint32_t apg_js_rx_pending(apg_machine *m)

@@ -192,9 +192,9 @@ static void test_memory_reads_are_bounded(apg_machine *m)
     EXPECT(apg_machine_read(m, 0x40080010, &magic, 4));
     EXPECT(magic == 0x48475041u); /* "APGH": the heap ABI image header */
     uint8_t byte;
-    EXPECT(!apg_machine_read(m, APG_RAM_BASE - 1, &byte, 1));
-    EXPECT(!apg_machine_read(m, APG_RAM_BASE + APG_RAM_SIZE, &byte, 1));
-    EXPECT(!apg_machine_read(m, APG_RAM_BASE + APG_RAM_SIZE - 1, &magic, 4));
+    EXPECT(!apg_machine_read(m, BOARD_RAM_BASE - 1, &byte, 1));
+    EXPECT(!apg_machine_read(m, BOARD_RAM_BASE + BOARD_RAM_SIZE, &byte, 1));
+    EXPECT(!apg_machine_read(m, BOARD_RAM_BASE + BOARD_RAM_SIZE - 1, &magic, 4));
     EXPECT(!apg_machine_read(m, UINT64_MAX - 2, &magic, 4));
 }
 
@@ -254,9 +254,40 @@ static void test_guest_time_is_independent_of_slices(apg_machine *m)
     EXPECT(odd == big);
 }
 
+static void collect_log(void *ctx, const char *message)
+{
+    char *text = ctx;
+    size_t used = strlen(text);
+    snprintf(text + used, 1024 - used, "%s\n", message);
+}
+
+static void test_unmodelled_registers_are_logged(apg_machine *m)
+{
+    static char log[1024];
+    log[0] = '\0';
+    apg_machine_set_log(m, collect_log, log);
+    load_guest(m, "unmodelled_registers");
+    EXPECT(run_until_stopped(m, 10) == APG_RUN_POWERED_OFF);
+    EXPECT(strcmp(log,
+                  "UART: no register at 0x09000fe0 (offset 0xfe0): reads as 0\n"
+                  "UART: no register at 0x09000004 (offset 0x4): write ignored\n"
+                  "GIC CPU interface: no register at 0x08010020 (offset 0x20): reads as 0\n") == 0);
+    apg_machine_set_log(m, NULL, NULL);
+}
+
+static void test_input_the_host_cannot_hold_is_refused(apg_machine *m)
+{
+    load(m, kernel_path);
+    output_until_idle(m);
+    const uint8_t key = 'x';
+    EXPECT(apg_machine_send(m, &key, 1));
+    EXPECT(!apg_machine_send(m, &key, SIZE_MAX)); /* refused before a byte is read */
+    EXPECT(apg_machine_rx_pending(m) == 1);
+}
+
 static void test_load_rejects_oversized_images(apg_machine *m)
 {
-    static uint8_t too_big[APG_RAM_SIZE];
+    static uint8_t too_big[BOARD_RAM_SIZE];
     EXPECT(!apg_machine_load(m, too_big, sizeof too_big));
     EXPECT(!apg_machine_load(m, too_big, 0));
 }
@@ -281,6 +312,8 @@ int main(int argc, char **argv)
     test_timer_interrupts(m);
     test_guest_time_is_independent_of_slices(m);
     test_load_rejects_oversized_images(m);
+    test_unmodelled_registers_are_logged(m);
+    test_input_the_host_cannot_hold_is_refused(m);
     apg_machine_destroy(m);
     printf("machine_test: %s\n", failures == 0 ? "ok" : "FAILED");
     return failures == 0 ? 0 : 1;
