@@ -2,8 +2,10 @@
 // web/src/heap/abi.ts mirrors firmware/include/heap_abi.h. This test reads the
 // C header itself: every #define, enum value and struct field offset must
 // have its twin in abi.ts with the same value, so a change on one side
-// without the other fails here.
+// without the other fails here. The same for the addresses the web side
+// takes from the board's memory map, firmware/include/board.h.
 import { readFileSync } from 'node:fs';
+import * as machine from '@emu-glue/machine';
 import { describe, expect, it } from 'vitest';
 import * as abi from '../../src/heap/abi';
 
@@ -226,4 +228,48 @@ describe('abi.ts mirrors heap_abi.h', () => {
     for (const f of layout.fields) expected[camel(f.name)] = f.offset;
     expect(mirror).toEqual(expected);
   });
+});
+
+const board = readFileSync(new URL('../../../firmware/include/board.h', import.meta.url), 'utf8');
+
+/** board.h define -> [module, export] that mirrors it (null: the web side does not use it). */
+const BOARD_TWINS: Record<string, readonly [Record<string, unknown>, string] | null> = {
+  BOARD_GIC_DIST_BASE: null,
+  BOARD_GIC_DIST_SIZE: null,
+  BOARD_GIC_CPU_BASE: null,
+  BOARD_GIC_CPU_SIZE: null,
+  BOARD_UART_BASE: null,
+  BOARD_UART_SIZE: null,
+  BOARD_RAM_BASE: [machine, 'RAM_BASE'],
+  BOARD_RAM_SIZE: [machine, 'RAM_SIZE'],
+  BOARD_KERNEL_LOAD: [exported, 'IMAGE_LOAD_ADDRESS'],
+  BOARD_DTB_ADDRESS: null,
+  BOARD_ARENA_BASE: null,
+  BOARD_ARENA_SIZE: null,
+  BOARD_HEAP_BASE: null,
+  BOARD_HEAP_SIZE: null,
+  BOARD_USER_STACK_BASE: null,
+  BOARD_USER_STACK_SIZE: null,
+  BOARD_TRACE_BASE: null,
+  BOARD_TRACE_SIZE: null,
+};
+
+describe('the web side mirrors board.h', () => {
+  const addresses = new Map<string, number>();
+  for (const match of board.matchAll(
+    /^#define\s+(BOARD_\w+)\s+BOARD_ADDRESS\((0x[0-9a-fA-F]+)\)/gm,
+  ))
+    addresses.set(match[1]!, Number(match[2]!));
+
+  it('knows every address of the board', () => {
+    expect([...addresses.keys()].sort()).toEqual(Object.keys(BOARD_TWINS).sort());
+  });
+
+  it.each(Object.entries(BOARD_TWINS).filter(([, twin]) => twin !== null))(
+    '%s equals its mirror',
+    (name, twin) => {
+      const [module, exportName] = twin!;
+      expect(module[exportName]).toBe(addresses.get(name));
+    },
+  );
 });
