@@ -64,8 +64,9 @@ test: all
 
 # The session scripts replayed in QEMU against the reviewed golden transcripts.
 .PHONY: qemu-test
-qemu-test: $(BUILD)/kernel8.img
+qemu-test: $(BUILD)/kernel8.img mm-examples
 	scripts/check-transcripts.sh qemu
+	$(MM_SESSIONS_ENV) scripts/check-transcripts.sh qemu
 
 # The kernel under a long stream of junk keys in the native runner; it must
 # stay responsive and check-clean (firmware/tests/hostile/hostile_session.py).

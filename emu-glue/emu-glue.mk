@@ -82,7 +82,8 @@ CONFORMANCE_HOSTS := qemu native native-tci wasm
 # Test guests whose output must match QEMU's too: the CPU state at the first
 # instruction, and timer interrupts through the GIC at EL1 and EL0.
 CONFORMANCE_GUESTS := entry_state timer_irq
-conformance: $(BUILD)/kernel8.img $(BUILD)/allocplay $(BUILD)/allocplay-tci emu-wasm $(GUEST_IMAGES)
+conformance: $(BUILD)/kernel8.img $(BUILD)/allocplay $(BUILD)/allocplay-tci emu-wasm $(GUEST_IMAGES) \
+		mm-examples
 	@echo "== test guests: entry state, timer interrupts"
 	@set -e; : > $(BUILD)/tests/no-keys.bin; for guest in $(CONFORMANCE_GUESTS); do \
 		for host in $(CONFORMANCE_HOSTS); do \
@@ -94,3 +95,5 @@ conformance: $(BUILD)/kernel8.img $(BUILD)/allocplay $(BUILD)/allocplay-tci emu-
 	@grep -q "^interrupts handled    00000003" $(BUILD)/tests/timer_irq.qemu || \
 		{ echo "FAIL timer_irq: QEMU did not take all three timer interrupts"; exit 1; }
 	@set -e; for host in $(CONFORMANCE_HOSTS); do scripts/check-transcripts.sh $$host; done
+	@echo "== malloc-lab examples as the mm allocator (firmware/tests/malloclab)"
+	@set -e; for host in $(CONFORMANCE_HOSTS); do $(MM_SESSIONS_ENV) scripts/check-transcripts.sh $$host; done

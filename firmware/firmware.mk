@@ -111,3 +111,4 @@ model-test: $(HOST_BUILD)/model_test
 		'$(HOST_BUILD)/model_test {} $(MODEL_OPS) 1 1048576 && \
 		 $(HOST_BUILD)/model_test {} 20000 7 65536 && \
 		 $(HOST_BUILD)/model_test {} 20000 11 16777216' 
+include firmware/malloclab/malloclab.mk

@@ -3,12 +3,15 @@
 # byte-identical to its reviewed golden file, on the given host.
 #   usage: scripts/check-transcripts.sh <host> [session-name...]
 #   UPDATE_GOLDEN=1 writes the goldens instead (review the diff before committing).
+#   SESSIONS, GOLDEN: other directories of sessions and goldens; KERNEL: the
+#   image, where {name} stands for the session's name (the malloc-lab sessions
+#   each boot the image built from the example of that name).
 set -uo pipefail
 host=$1
 shift
-kernel=build/kernel8.img
-sessions=firmware/tests/sessions
-golden=firmware/tests/golden
+kernel_template=${KERNEL:-build/kernel8.img}
+sessions=${SESSIONS:-firmware/tests/sessions}
+golden=${GOLDEN:-firmware/tests/golden}
 out=build/transcripts/$host
 mkdir -p "$out"
 
@@ -21,6 +24,7 @@ failed=0
 mkdir -p build/sessions
 for name in "${names[@]}"; do
     actual=$out/$name.out
+    kernel=${kernel_template//\{name\}/$name}
     keys=build/sessions/$name.bin
     python3 scripts/session_bytes.py "$sessions/$name.txt" "$keys"
     if ! scripts/run-session.sh "$host" "$kernel" "$keys" >"$actual"; then

@@ -86,6 +86,13 @@ typedef struct apg_allocator {
     void (*stats)(void *heap, apg_stats *out);
     void (*walk)(void *heap, apg_walk_fn fn, void *ctx);
     apg_check_result (*check)(void *heap);
+    /* Optional (NULL for most): from now on the caller writes this block's
+     * payload itself (calloc's zeroing, a user program). An allocator that
+     * verifies payload contents (mm) stops verifying this block. */
+    void (*caller_writes)(void *heap, const void *ptr);
+    /* Optional: extra lines for the shell's `info` after the blocks (kernel
+     * builds only). */
+    void (*describe)(void *heap);
 } apg_allocator;
 
 extern const apg_allocator apg_first_fit;
@@ -93,8 +100,10 @@ extern const apg_allocator apg_buddy;
 extern const apg_allocator apg_page;
 extern const apg_allocator apg_bump;
 extern const apg_allocator apg_tlsf;
+/* The student's allocator: defined only in images built with `make mm`. */
+extern const apg_allocator apg_mm __attribute__((weak));
 
-/* All strategies in shell order, NULL-terminated. */
+/* All strategies in shell order, NULL-terminated (mm last, when present). */
 extern const apg_allocator *const apg_allocators[];
 
 #endif /* APG_ALLOCATOR_H */

@@ -52,6 +52,7 @@ enum apg_heap_kind {
     APG_KIND_PAGE = 3,
     APG_KIND_BUMP = 4,
     APG_KIND_TLSF = 5,
+    APG_KIND_MM = 6, /* a student's mm.c (images built with `make mm` only) */
 };
 #endif
 

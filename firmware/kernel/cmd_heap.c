@@ -8,6 +8,7 @@
 #include "bump.h"
 #include "commands.h"
 #include "console.h"
+#include "format.h"
 #include "heap.h"
 #include "mem.h"
 #include "shell.h"
@@ -161,8 +162,10 @@ void cmd_calloc(const apg_words *w)
     uint64_t total = count * size;
     heap_begin_mutation();
     void *p = heap_active()->alloc(heap_handle(), (size_t)total, APG_DEFAULT_ALIGN);
-    if (p != NULL)
+    if (p != NULL) {
         apg_memset(p, 0, (size_t)total);
+        heap_caller_writes(p);
+    }
     heap_end_mutation();
     if (p == NULL) {
         explain_out_of_memory(w, total);
@@ -204,14 +207,30 @@ void cmd_info(const apg_words *w)
             plural(s.free_blocks), s.free_bytes, s.largest_free, s.overhead_bytes);
     info_walk iw = {0};
     heap_active()->walk(heap_handle(), print_block, &iw);
+    if (heap_active()->describe != NULL)
+        heap_active()->describe(heap_handle());
+}
+
+/* "first-fit, buddy, page, bump or tlsf" from the registry */
+static void list_allocators(char *out, size_t size)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; apg_allocators[i] != NULL; i++) {
+        const char *separator = i == 0 ? "" : apg_allocators[i + 1] == NULL ? " or " : ", ";
+        used += apg_snformat(out + used, size - used, "%s%s", separator, apg_allocators[i]->name);
+        if (used >= size)
+            break;
+    }
 }
 
 void cmd_use(const apg_words *w)
 {
     const apg_allocator *a = heap_find(w->word[1]);
     if (a == NULL) {
-        shell_error(w, "unknown allocator '%s' (choose first-fit, buddy, page, bump or tlsf)",
-                    w->word[1]);
+        char choices[96];
+        list_allocators(choices, sizeof choices);
+        shell_error(w, "unknown allocator '%s' (choose %s)", w->word[1], choices);
         return;
     }
     heap_use(a);

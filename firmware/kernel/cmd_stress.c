@@ -65,6 +65,7 @@ static void stress_alloc(apg_prng *rng, uint64_t lo, uint64_t hi)
         return;
     }
     st.allocs++;
+    heap_caller_writes(p); /* stress stamps its blocks itself */
     stress_block *b = &st.live[st.live_count++];
     *b = (stress_block){p, size, (uint8_t)apg_prng_next(rng)};
     stamp(b);
@@ -97,6 +98,7 @@ static void stress_realloc(apg_prng *rng, size_t i, uint64_t lo, uint64_t hi)
         return;
     }
     st.reallocs++;
+    heap_caller_writes(p);
     /* the first byte must survive the move; the end stamp moves with the size */
     if (p[0] != b->tag && st.corrupted == NULL)
         st.corrupted = p;

@@ -10,9 +10,11 @@
 
 #include "console.h"
 #include "esr.h"
+#include "guard.h"
 #include "heap.h"
 #include "process.h"
 #include "psci.h"
+#include "symbols.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -31,6 +33,24 @@ void exceptions_disarm_recovery(void)
 
 static const char *const vector_names[4] = {"Synchronous", "IRQ", "FIQ", "SError"};
 
+/* Where it happened, when the image has a symbol table, and which untrusted
+ * call was running. The offset is left out when the moment is not exact (an
+ * interrupt lands where the host next checks for one). */
+static void report_location(uintptr_t pc, bool exact)
+{
+    const char *name, *call = guard_call();
+    uintptr_t offset;
+    bool named = symbol_lookup(pc, &name, &offset);
+    if (named && exact)
+        kprintf("    in %s+0x%lx", name, (unsigned long)offset);
+    else if (named)
+        kprintf("    in %s", name);
+    if (call != NULL)
+        kprintf("%sduring %s (student code)", named ? ", " : "    ", call);
+    if (named || call != NULL)
+        kprintf("\n");
+}
+
 static void report(const apg_trap_frame *f, uint64_t vector)
 {
     uint32_t ec = esr_class(f->esr);
@@ -43,6 +63,32 @@ static void report(const apg_trap_frame *f, uint64_t vector)
             (unsigned long long)f->elr, (unsigned long long)f->spsr);
     if (synchronous && esr_has_fault_address(ec))
         kprintf("    FAR 0x%016llx (the address that faulted)\n", (unsigned long long)f->far);
+    report_location(f->elr, true);
+}
+
+/* Abandons the running command and resumes the shell at its recovery point;
+ * false if there is none (during boot). */
+static bool abandon_command(const char *why)
+{
+    if (recovery == NULL)
+        return false;
+    apg_context *ctx = recovery;
+    recovery = NULL;
+    guard_leave();
+    /* quietly when the caller has reported (why == NULL) */
+    if (heap_recover_after_fault() && why != NULL)
+        kprintf("*** the fault interrupted a heap operation: run 'check'\n");
+    process_abandon();
+    if (why != NULL)
+        kprintf("*** %s; back to the shell\n", why);
+    apg_resume_context(ctx, 1);
+}
+
+void exceptions_abandon_command(void)
+{
+    if (!abandon_command(NULL))
+        kprintf("*** cannot recover here: powering off\n");
+    apg_psci_system_off();
 }
 
 /* vector numbers: 4 * origin + kind; origin 1 = current EL with SP_ELx,
@@ -65,22 +111,22 @@ void apg_handle_exception(apg_trap_frame *frame, uint64_t vector)
         process_interrupt(frame);
         return;
     }
+    if (vector == VECTOR_EL1_IRQ && guard_watchdog_fired()) {
+        kprintf("*** watchdog: %s did not return within %u s of guest time\n", guard_call(),
+                GUARD_SECONDS);
+        report_location(frame->elr, false);
+        if (abandon_command("command abandoned"))
+            return;
+    }
     report(frame, vector);
-    if (vector % 4 == 0 && ec == ESR_EC_BRK) {
+    if (vector % 4 == 0 && ec == ESR_EC_BRK && guard_call() == NULL) {
         /* ELR points at the BRK itself: step over it */
         frame->elr += 4;
         kprintf("*** breakpoint: continuing after it\n");
         return;
     }
-    if (vector % 4 == 0 && recovery != NULL) {
-        apg_context *ctx = recovery;
-        recovery = NULL;
-        if (heap_recover_after_fault())
-            kprintf("*** the fault interrupted a heap operation: run 'check'\n");
-        process_abandon();
-        kprintf("*** command abandoned; back to the shell\n");
-        apg_resume_context(ctx, 1);
-    }
+    if (vector % 4 == 0)
+        abandon_command("command abandoned");
     kprintf("*** cannot recover here: powering off\n");
     apg_psci_system_off();
 }

@@ -12,6 +12,10 @@
 void exceptions_arm_recovery(apg_context *ctx);
 void exceptions_disarm_recovery(void);
 
+/* For a caller that has reported a problem itself: abandon the running command
+ * as a fault would, without a further message (powers off during boot). */
+void exceptions_abandon_command(void) __attribute__((noreturn));
+
 void apg_handle_exception(apg_trap_frame *frame, uint64_t vector);
 
 #endif

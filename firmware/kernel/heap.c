@@ -91,6 +91,12 @@ void heap_use(const apg_allocator *a)
     blockrefs_released();
 }
 
+void heap_caller_writes(const void *ptr)
+{
+    if (active->caller_writes != NULL)
+        active->caller_writes(active_heap, ptr);
+}
+
 static uint64_t interrupts_before_mutation;
 
 void heap_begin_mutation(void)

@@ -29,6 +29,9 @@ const apg_allocator *heap_find(const char *name);
 /* Re-initialises the region with strategy a (releasing every block). */
 void heap_use(const apg_allocator *a);
 
+/* The caller writes ptr's payload itself from now on (see allocator.h). */
+void heap_caller_writes(const void *ptr);
+
 /* The lock around every heap change: interrupts are masked from begin to end,
  * so no interrupt handler can observe a half-updated heap. */
 void heap_begin_mutation(void);

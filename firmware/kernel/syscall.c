@@ -34,6 +34,8 @@ static int64_t sys_malloc(uint64_t size)
     heap_begin_mutation();
     void *p = heap_active()->alloc(heap_handle(), (size_t)size, 16);
     heap_end_mutation();
+    if (p != NULL)
+        heap_caller_writes(p); /* the program writes it */
     return (int64_t)(uintptr_t)p;
 }
 
@@ -74,8 +76,10 @@ static int64_t sys_realloc(uint64_t ptr, uint64_t size)
     heap_begin_mutation();
     void *p = heap_active()->realloc(heap_handle(), (void *)(uintptr_t)ptr, (size_t)size);
     heap_end_mutation();
-    if (p != NULL)
+    if (p != NULL) {
         blockrefs_freed((void *)(uintptr_t)ptr); /* the old pointer is dead, as for free */
+        heap_caller_writes(p);
+    }
     return (int64_t)(uintptr_t)p;
 }
 

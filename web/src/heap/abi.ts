@@ -17,7 +17,16 @@ export const ImageHeader = { magic: 0, abiVersion: 4, descriptor: 8, size: 16 } 
 
 export const DESCRIPTOR_MAGIC = 0x44475041; // "APGD"
 
-export const HeapKind = { None: 0, FirstFit: 1, Buddy: 2, Page: 3, Bump: 4, Tlsf: 5 } as const;
+export const HeapKind = {
+  None: 0,
+  FirstFit: 1,
+  Buddy: 2,
+  Page: 3,
+  Bump: 4,
+  Tlsf: 5,
+  /** a student's mm.c (`make mm` images); no panel decoder yet */
+  Mm: 6,
+} as const;
 export type HeapKindValue = (typeof HeapKind)[keyof typeof HeapKind];
 
 /** The shell's name of each strategy (what `use` takes and `info` prints). */
@@ -27,6 +36,7 @@ export const KIND_NAMES: Readonly<Record<number, string>> = {
   [HeapKind.Page]: 'page',
   [HeapKind.Bump]: 'bump',
   [HeapKind.Tlsf]: 'tlsf',
+  [HeapKind.Mm]: 'mm',
 };
 
 export const Descriptor = {

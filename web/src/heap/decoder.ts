@@ -67,6 +67,8 @@ function decodeUnchecked(memory: GuestMemory, options: DecodeOptions): DecodeRes
   const stateAddress = memory.u64(d + Descriptor.heapState);
   const commands = memory.u64(d + Descriptor.commands);
   const decodeKind = KIND_DECODERS[kind];
+  if (kind === HeapKind.Mm)
+    return invalid("the student allocator (mm) has no panel view yet: use 'info'", d);
   if (decodeKind === undefined) return invalid(`unknown allocator kind ${kind}`, d);
   if (!(regionStart < regionEnd) || !memory.contains(regionStart, regionEnd - regionStart))
     return invalid('heap region in the descriptor is outside guest memory', d);
