@@ -59,8 +59,15 @@ static void report(const apg_trap_frame *f, uint64_t vector)
         kprintf("*** exception: %s (EC 0x%02x)\n", exception_class_name(ec), ec);
     else
         kprintf("*** exception: unexpected %s interrupt\n", vector_names[vector % 4]);
-    kprintf("    ESR 0x%016llx  ELR 0x%016llx  SPSR 0x%016llx\n", (unsigned long long)f->esr,
-            (unsigned long long)f->elr, (unsigned long long)f->spsr);
+    /* In student code the function and offset say more than the raw ELR,
+     * and stay the same when the kernel around the student's file changes. */
+    bool student = guard_call() != NULL;
+    if (student)
+        kprintf("    ESR 0x%016llx  SPSR 0x%016llx\n", (unsigned long long)f->esr,
+                (unsigned long long)f->spsr);
+    else
+        kprintf("    ESR 0x%016llx  ELR 0x%016llx  SPSR 0x%016llx\n", (unsigned long long)f->esr,
+                (unsigned long long)f->elr, (unsigned long long)f->spsr);
     if (synchronous && esr_has_fault_address(ec))
         kprintf("    FAR 0x%016llx (the address that faulted)\n", (unsigned long long)f->far);
     report_location(f->elr, true);
