@@ -26,7 +26,7 @@ $(MM_BUILD)/lab/%.o: $(MM_LAB)/%.c $(FW_HEADERS) $(MM_HEADERS) FORCE
 FORCE:
 
 # Always rebuilt: MM names a different file from one call to the next.
-mm: $(FW_OBJ) $(MM_KERNEL_OBJ) firmware/boot/linker.ld
+mm: $(FW_OBJ) $(MM_KERNEL_OBJ) $(FW_LINKER_SCRIPT)
 	@if [ -z "$(MM)" ]; then echo "usage: make mm MM=path/to/mm.c" >&2; exit 2; fi
 	@if [ ! -f "$(MM)" ]; then echo "make mm: no such file: $(MM)" >&2; exit 2; fi
 	@mkdir -p $(MM_BUILD)
