@@ -78,7 +78,7 @@ hostile-test: $(BUILD)/allocplay $(BUILD)/kernel8.img
 	done
 
 # C sources follow .clang-format (Debian's clang-format 14).
-FORMATTED_C := $(wildcard firmware/*/*.[ch] firmware/tests/*/*.[ch] emu-glue/src/*.[ch] \
+FORMATTED_C := $(wildcard firmware/*/*.[ch] firmware/tests/*/*.[ch] firmware/malloclab/include/*.h examples/malloclab/*.c emu-glue/src/*.[ch] \
 	emu-glue/include/*.h emu-glue/tests/*.c emu-glue/tests/fuzz/*.c)
 # TypeScript, JavaScript, CSS and JSON follow biome.json (Biome: formatter and
 # linter in one pinned npm package); `npx biome check --write web` fixes most.
