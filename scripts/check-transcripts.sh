@@ -6,6 +6,8 @@
 #   SESSIONS, GOLDEN: other directories of sessions and goldens; KERNEL: the
 #   image, where {name} stands for the session's name (the malloc-lab sessions
 #   each boot the image built from the example of that name).
+# A session line "#! load ADDRESS FILE" puts FILE in guest RAM at ADDRESS
+# before the session starts (a .rep trace for `trace`: ADDRESS 0x47000000).
 set -uo pipefail
 host=$1
 shift
@@ -27,7 +29,11 @@ for name in "${names[@]}"; do
     kernel=${kernel_template//\{name\}/$name}
     keys=build/sessions/$name.bin
     python3 scripts/session_bytes.py "$sessions/$name.txt" "$keys"
-    if ! scripts/run-session.sh "$host" "$kernel" "$keys" >"$actual"; then
+    loads=()
+    while read -r _ _ address file; do
+        loads+=("$address=$file")
+    done < <(grep '^#! load ' "$sessions/$name.txt")
+    if ! scripts/run-session.sh "$host" "$kernel" "$keys" "${loads[@]}" >"$actual"; then
         echo "FAIL $host $name: the host exited with an error (see $actual)"
         failed=1
         continue

@@ -57,6 +57,16 @@ void apg_machine_destroy(apg_machine *m);
  * Returns false if the image does not fit in RAM or Unicorn fails to start. */
 bool apg_machine_load(apg_machine *m, const uint8_t *image, size_t size);
 
+/* Puts `size` bytes at guest physical `address` now and at every later
+ * power-on (reset, reboot), as QEMU's -device loader,file=F,addr=A,force-raw=on
+ * does. A blob replaces every earlier blob it overlaps (their bytes are
+ * cleared first); size 0 removes the blob at `address`. At most
+ * APG_MAX_BLOBS blobs. Returns false if the range is not inside RAM or
+ * memory runs out; nothing changes then. Used for the trace area
+ * (0x47000000). */
+#define APG_MAX_BLOBS 4
+bool apg_machine_load_blob(apg_machine *m, uint64_t address, const uint8_t *bytes, size_t size);
+
 /* Power-on reset from the pristine image: RAM cleared, CPU as at entry,
  * queues emptied. Also what PSCI SYSTEM_RESET does. */
 bool apg_machine_reset(apg_machine *m);

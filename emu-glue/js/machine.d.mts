@@ -4,6 +4,9 @@
 export const RAM_BASE: number;
 export const RAM_SIZE: number;
 export const DEFAULT_SLICE: number;
+/** Where the host puts a .rep trace for the kernel's `trace` command. */
+export const TRACE_AREA: number;
+export const TRACE_AREA_SIZE: number;
 
 export type RunResult = 'slice' | 'idle' | 'powered-off' | 'crashed' | 'no-image';
 
@@ -45,6 +48,10 @@ export class Machine {
   onOutput: ((bytes: Uint8Array) => void) | null;
   onEvent: ((event: MachineEvent) => void) | null;
   load(image: Uint8Array | ArrayBuffer): void;
+  /** Puts data in guest RAM at `address` now and at every later power-on
+   * (like QEMU's -device loader); replaces data it overlaps; empty data
+   * removes what was loaded at `address`. Throws if it does not fit in RAM. */
+  loadData(address: number | bigint, data: string | Uint8Array | ArrayBuffer): void;
   /** Power-on reset from the image passed to load() last. */
   reset(): void;
   /** Queues keys for the guest's UART; throws, queuing nothing, if wasm memory runs out. */

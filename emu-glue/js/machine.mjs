@@ -20,6 +20,9 @@ const COUNTERS = { instructions: 0, resets: 1, uartRxBytes: 2, uartTxBytes: 3, s
 export const RAM_BASE = 0x40000000;
 export const RAM_SIZE = 128 * 1024 * 1024;
 export const DEFAULT_SLICE = 4_000_000;
+/** Where the host puts a .rep trace for the kernel's `trace` command (16 MiB). */
+export const TRACE_AREA = 0x47000000;
+export const TRACE_AREA_SIZE = 16 * 1024 * 1024;
 
 const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
 
@@ -79,6 +82,24 @@ export class Machine {
       this.module._apg_js_load(this.handle, p, n),
     );
     if (!ok) throw new Error('emu-glue: the image does not fit in RAM or the CPU did not start');
+  }
+
+  /**
+   * Puts bytes in guest RAM at `address` now and at every later power-on
+   * (reset, reboot), like QEMU's `-device loader,file=F,addr=A,force-raw=on`.
+   * The data replaces any earlier data it overlaps (whose bytes are cleared
+   * first); empty data removes what was loaded at `address`. A CS:APP .rep
+   * trace goes to TRACE_AREA (0x47000000), where the shell's `trace` reads it.
+   */
+  loadData(address, data) {
+    const bytes = toBytes(data);
+    const ok = this.withBytes(bytes, (p, n) =>
+      this.module._apg_js_load_blob(this.handle, Number(address), p, n),
+    );
+    if (!ok)
+      throw new Error(
+        `emu-glue: ${bytes.length} bytes do not fit in RAM at 0x${Number(address).toString(16)}`,
+      );
   }
 
   /** Power-on reset from the image loaded last; queues are emptied. */

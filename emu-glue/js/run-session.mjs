@@ -2,6 +2,7 @@
 // Replays a session in the wasm machine under Node and writes the guest's
 // UART output to stdout, like `allocplay --script`.
 //   node emu-glue/js/run-session.mjs KERNEL.img KEYS.bin [--module allocplay-emu.mjs] [--stats]
+//        [--load ADDRESS=FILE]...   (data in guest RAM at every power-on, like allocplay --load)
 import { writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
@@ -25,6 +26,17 @@ machine.onOutput = (bytes) => {
   for (let done = 0; done < bytes.length; ) done += writeSync(1, bytes, done);
 };
 machine.load(await readFile(kernelPath));
+for (let i = 0; i < rest.length; i++) {
+  if (rest[i] !== '--load') continue;
+  const spec = rest[++i] ?? '';
+  const split = spec.indexOf('=');
+  const address = Number(spec.slice(0, split));
+  if (split <= 0 || !Number.isSafeInteger(address)) {
+    console.error(`run-session: --load wants ADDRESS=FILE, not '${spec}'`);
+    process.exit(2);
+  }
+  machine.loadData(address, await readFile(spec.slice(split + 1)));
+}
 machine.send(await readFile(keysPath));
 
 for (;;) {

@@ -57,6 +57,14 @@ struct apg_machine {
     uint8_t *ram;
     uint8_t *image;
     size_t image_size;
+    /* data the host loaded (apg_machine_load_blob), written again at every
+     * power-on like QEMU's -device loader blobs */
+    struct {
+        uint64_t address;
+        uint8_t *bytes;
+        size_t size;
+    } blobs[APG_MAX_BLOBS];
+    size_t blob_count;
     pl011 uart;
     irq_schedule irq; /* the timer, the GIC and the CPU's IRQ line */
     guest_time time;
@@ -333,6 +341,9 @@ static bool power_on(apg_machine *m, bool guest_reboot)
         memset(m->ram, 0, BOARD_RAM_SIZE);
     m->ram_used = true;
     memcpy(m->ram + (BOARD_KERNEL_LOAD - BOARD_RAM_BASE), m->image, m->image_size);
+    for (size_t i = 0; i < m->blob_count; i++)
+        memcpy(m->ram + (m->blobs[i].address - BOARD_RAM_BASE), m->blobs[i].bytes,
+               m->blobs[i].size);
 
     ok = check(uc_mem_map_ptr(uc, BOARD_RAM_BASE, BOARD_RAM_SIZE, UC_PROT_ALL, m->ram), "map RAM");
     for (size_t i = 0; ok && i < DEVICE_COUNT; i++) {
@@ -397,6 +408,8 @@ void apg_machine_destroy(apg_machine *m)
         return;
     close_engine(m);
     pl011_free(&m->uart);
+    for (size_t i = 0; i < m->blob_count; i++)
+        free(m->blobs[i].bytes);
     free(m->image);
     free(m->ram);
     free(m);
@@ -415,6 +428,49 @@ bool apg_machine_load(apg_machine *m, const uint8_t *image, size_t size)
     m->image_size = size;
     memset(&m->counters, 0, sizeof m->counters);
     return power_on(m, false);
+}
+
+bool apg_machine_load_blob(apg_machine *m, uint64_t address, const uint8_t *bytes, size_t size)
+{
+    if (address < BOARD_RAM_BASE || address - BOARD_RAM_BASE > BOARD_RAM_SIZE ||
+        size > BOARD_RAM_SIZE - (address - BOARD_RAM_BASE))
+        return false;
+    size_t overlapped = 0;
+    for (size_t i = 0; i < m->blob_count; i++) {
+        uint64_t a = m->blobs[i].address, n = m->blobs[i].size;
+        overlapped += a < address + size && address < a + n;
+    }
+    if (size > 0 && m->blob_count - overlapped == APG_MAX_BLOBS)
+        return false;
+    uint8_t *copy = NULL;
+    if (size > 0) {
+        copy = malloc(size);
+        if (copy == NULL)
+            return false;
+        memcpy(copy, bytes, size);
+    }
+    /* the blob replaces every blob it overlaps, and their bytes are cleared:
+     * a short trace loaded over a long one must not inherit its tail */
+    size_t kept = 0;
+    for (size_t i = 0; i < m->blob_count; i++) {
+        uint64_t a = m->blobs[i].address, n = m->blobs[i].size;
+        bool overlaps = a < address + size && address < a + n;
+        if (overlaps || (size == 0 && a == address)) {
+            memset(m->ram + (a - BOARD_RAM_BASE), 0, n);
+            free(m->blobs[i].bytes);
+        } else {
+            m->blobs[kept++] = m->blobs[i];
+        }
+    }
+    m->blob_count = kept;
+    if (size == 0)
+        return true;
+    m->blobs[m->blob_count].address = address;
+    m->blobs[m->blob_count].bytes = copy;
+    m->blobs[m->blob_count].size = size;
+    m->blob_count++;
+    memcpy(m->ram + (address - BOARD_RAM_BASE), copy, size);
+    return true;
 }
 
 /* A reboot the guest asked for (PSCI SYSTEM_RESET) keeps the UART queues:

@@ -29,6 +29,8 @@ typedef struct {
     const char *dump; /* write a memory snapshot here when the guest powers off */
     bool trace;
     bool stats;
+    const char *loads[APG_MAX_BLOBS]; /* "ADDRESS=FILE": data put in guest RAM */
+    size_t load_count;
 } options;
 
 /* Snapshot file: "APGSNAP1", then segments of (u64 address, u64 length, bytes),
@@ -158,6 +160,28 @@ static bool forward_keys(apg_machine *m, bool *escape_pending, bool *input_close
     return true;
 }
 
+/* "ADDRESS=FILE" (address in C syntax, e.g. 0x47000000) */
+static bool load_blob(apg_machine *m, const char *spec)
+{
+    char *end;
+    errno = 0;
+    unsigned long long address = strtoull(spec, &end, 0);
+    if (end == spec || *end != '=' || errno != 0) {
+        fprintf(stderr, "allocplay: --load wants ADDRESS=FILE, not '%s'\n", spec);
+        return false;
+    }
+    size_t size;
+    uint8_t *data = read_file(end + 1, &size);
+    if (data == NULL)
+        return false;
+    bool ok = apg_machine_load_blob(m, address, data, size);
+    free(data);
+    if (!ok)
+        fprintf(stderr, "allocplay: %s (%zu bytes) does not fit in RAM at 0x%llx\n", end + 1, size,
+                address);
+    return ok;
+}
+
 static int parse_options(int argc, char **argv, options *o)
 {
     *o = (options){0};
@@ -170,6 +194,8 @@ static int parse_options(int argc, char **argv, options *o)
             o->trace = true;
         else if (strcmp(argv[i], "--stats") == 0)
             o->stats = true;
+        else if (strcmp(argv[i], "--load") == 0 && i + 1 < argc && o->load_count < APG_MAX_BLOBS)
+            o->loads[o->load_count++] = argv[++i];
         else if (argv[i][0] != '-' && o->kernel == NULL)
             o->kernel = argv[i];
         else
@@ -183,8 +209,11 @@ int main(int argc, char **argv)
     options o;
     if (parse_options(argc, argv, &o) != 0) {
         fprintf(stderr,
-                "usage: %s [--script FILE] [--dump FILE] [--trace] [--stats] kernel8.img\n"
-                "  Ctrl-A X quits an interactive session.\n",
+                "usage: %s [--script FILE] [--dump FILE] [--trace] [--stats] "
+                "[--load ADDRESS=FILE]... kernel8.img\n"
+                "  --load puts FILE's bytes in guest RAM at ADDRESS at every power-on, like\n"
+                "  QEMU's -device loader,file=FILE,addr=ADDRESS,force-raw=on (a .rep trace\n"
+                "  goes to 0x47000000). Ctrl-A X quits an interactive session.\n",
                 argv[0]);
         return 2;
     }
@@ -198,6 +227,10 @@ int main(int argc, char **argv)
         return 2;
     }
     free(image);
+    for (size_t i = 0; i < o.load_count; i++) {
+        if (!load_blob(m, o.loads[i]))
+            return 2;
+    }
     if (o.trace) {
         apg_machine_set_trace(m, trace_mmio, NULL);
         apg_machine_set_log(m, log_guest_error, NULL);

@@ -26,6 +26,14 @@ EMSCRIPTEN_KEEPALIVE int apg_js_load(apg_machine *m, const uint8_t *image, uint3
     return apg_machine_load(m, image, size);
 }
 
+EMSCRIPTEN_KEEPALIVE int apg_js_load_blob(apg_machine *m, double address, const uint8_t *bytes,
+                                          uint32_t size)
+{
+    if (!(address >= 0 && address < 18446744073709551616.0))
+        return 0;
+    return apg_machine_load_blob(m, (uint64_t)address, bytes, size);
+}
+
 EMSCRIPTEN_KEEPALIVE int apg_js_reset(apg_machine *m)
 {
     return apg_machine_reset(m);

@@ -14,6 +14,7 @@ void cmd_info(const apg_words *w);
 void cmd_use(const apg_words *w);
 void cmd_check(const apg_words *w);
 void cmd_stress(const apg_words *w);
+void cmd_trace(const apg_words *w);
 void cmd_meminfo(const apg_words *w);
 void cmd_history(const apg_words *w);
 void cmd_reset(const apg_words *w);

@@ -24,6 +24,8 @@ const shell_command shell_commands[] = {
     {"check", "", "verify the heap's integrity", 0, 0, false, cmd_check},
     {"stress", "<ops> [seed] [min-max]", "random alloc/free/realloc torture test", 1, 3, true,
      cmd_stress},
+    {"trace", "[all]", "replay the .rep trace at 0x47000000 (all: on every allocator)", 0, 1, false,
+     cmd_trace},
     {"meminfo", "", "size/used/free of the heap and the kernel arena", 0, 0, true, cmd_meminfo},
     {"history", "", "commands typed so far", 0, 0, false, cmd_history},
     {"reset", "", "release every block (re-initialise the allocator)", 0, 0, false, cmd_reset},
