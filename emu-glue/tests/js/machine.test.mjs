@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { createMachine, RAM_BASE, RAM_SIZE } from '../../js/machine.mjs';
+import { createMachine, RAM_BASE, RAM_SIZE, TRACE_AREA } from '../../js/machine.mjs';
 
 const env = (name) => {
   const value = process.env[name];
@@ -136,4 +136,35 @@ test('halt powers the guest off', () => {
 
 test('load() rejects an image that does not fit', () => {
   assert.throws(() => machine.load(new Uint8Array(RAM_SIZE)), /does not fit/);
+});
+
+test('loadData() puts a trace in guest RAM that `trace` replays, also after a reset', () => {
+  bootKernel();
+  assert.match(command('trace').output, /error: trace: no trace loaded/);
+  const rep = '20000\n2\n4\n1\na 0 100\na 1 200\nf 0\nf 1\n';
+  machine.loadData(TRACE_AREA, rep);
+  assert.equal(text(machine.read(TRACE_AREA, rep.length)), rep);
+  assert.match(command('trace').output, /first-fit +4 +0 +0 /);
+  machine.reset();
+  assert.equal(machine.runUntilIdle(), 'idle');
+  machine.takeOutput();
+  assert.match(command('trace').output, /first-fit +4 +0 +0 /);
+  // a shorter trace replaces the longer one entirely: no stale tail
+  machine.loadData(TRACE_AREA, '0\n1\n1\n1\na 0 8');
+  assert.equal(
+    machine.read(TRACE_AREA + 13, rep.length - 13).every((b) => b === 0),
+    true,
+  );
+  assert.match(command('trace').output, /first-fit +1 +0 +0 /);
+  // empty data removes it
+  machine.loadData(TRACE_AREA, new Uint8Array(0));
+  assert.match(command('trace').output, /no trace loaded/);
+});
+
+test('loadData() rejects data outside RAM and changes nothing', () => {
+  bootKernel();
+  assert.throws(() => machine.loadData(RAM_BASE - 1, 'x'), /do not fit in RAM/);
+  assert.throws(() => machine.loadData(RAM_BASE + RAM_SIZE - 1, 'xy'), /do not fit in RAM/);
+  assert.throws(() => machine.loadData(-1, 'x'), /do not fit in RAM/);
+  assert.equal(machine.read(RAM_BASE + RAM_SIZE - 1, 1)[0], 0);
 });
