@@ -6,6 +6,13 @@
  * not overlap a live one, and must keep its contents (lib/block_checks.h).
  * The replay stops at the first correctness error, as mdriver does.
  *
+ * The student allocator mm (images built with `make mm`) is called through
+ * mm_checked.c, which checks every call itself (its own payload pattern, a
+ * violation reported in one line abandons the command); here it gets the
+ * bounds and overlap checks with the handout's 8-byte alignment, and the
+ * heap high-water is memlib's break, as in mdriver. Its instruction counts
+ * include those kernel-side checks.
+ *
  * Guest time is the instruction count (8 ticks of the 62.5 MHz counter per
  * instruction, on every host), so the instructions spent inside the
  * allocator's calls are exact and the same everywhere.
