@@ -5,7 +5,7 @@
  * Chromium, driven through the test hooks.
  *   usage: node web/scripts/take-screenshots.mjs [OUTPUT_DIR] [--theme light|dark] [--all] [--only NAME,...]
  * Writes playground.png, tlsf.png (the other theme), buddy.png,
- * corrupted.png and usermode.png; --all adds page.png and embed.png;
+ * corrupted.png, usermode.png and compare.png; --all adds page.png and embed.png;
  * --only usermode (for example) writes just the ones named.
  */
 import { mkdirSync } from 'node:fs';
@@ -156,6 +156,29 @@ try {
     await settle(page);
     await page.screenshot({ path: join(out, 'embed.png') });
     console.log(`wrote ${join(out, 'embed.png')}`);
+    await close();
+  }
+  if (wanted('compare')) {
+    // compare mode: the five allocators after the "holes" lesson (compare-lessons.ts)
+    const holes = [
+      'use first-fit',
+      ...Array(6).fill('alloc 200'),
+      'free $2',
+      'free $4',
+      'free $6',
+      'alloc 400',
+      'alloc 150',
+      'check',
+    ];
+    const { page, close } = await openPage(
+      `${preview.url}?test=1&theme=${theme}&compare=first-fit,buddy,page,bump,tlsf&script=${encodeURIComponent(holes.join(';'))}`,
+      { width: 1400, height: 900 },
+    );
+    await page.waitForFunction(() => window.__compare !== undefined, null, { timeout: 60_000 });
+    await page.evaluate(() => window.__compare.settled());
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+    await page.screenshot({ path: join(out, 'compare.png') });
+    console.log(`wrote ${join(out, 'compare.png')}`);
     await close();
   }
 } finally {

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/**
+ * What compare mode sends each machine for a typed command, and the block
+ * numbers it learns from the replies (for the panels' Free button, which
+ * must free "the same" block everywhere: `free $N`, never an address).
+ *
+ * Every machine must receive the same number of commands, or `$N` would name
+ * different commands on different machines; so nothing is ever sent to only
+ * some of them.
+ */
+import { ALLOCATORS, type AllocatorName } from '../app/url-config';
+
+export type CommandPlan = { ok: true; perMachine: string[] } | { ok: false; message: string };
+
+/**
+ * `use <any allocator>` becomes `use <the machine's own allocator>` (the heap
+ * starts afresh everywhere, and each machine stays what it is); `halt` and
+ * `reboot` would end the comparison, so they are not sent at all.
+ */
+export function planCommand(command: string, machines: readonly AllocatorName[]): CommandPlan {
+  const words = command.trim().split(/[ \t]+/);
+  const name = words[0] ?? '';
+  if (name === 'halt' || name === 'reboot')
+    return {
+      ok: false,
+      message: `"${name}" is not sent in compare mode (it would end the comparison); Reset restarts every machine.`,
+    };
+  if (name === 'use' && words.length === 2 && (ALLOCATORS as readonly string[]).includes(words[1]!))
+    return { ok: true, perMachine: machines.map((m) => `use ${m}`) };
+  return { ok: true, perMachine: machines.map(() => command) };
+}
+
+/** Which live block each `$N` names on one machine, learnt from the kernel's replies. */
+export class BlockNumbers {
+  private readonly byAddress = new Map<number, number>();
+
+  /** Command `n` printed `reply`. */
+  note(n: number, reply: string): void {
+    if (/^(now using|heap reset:)/m.test(reply)) this.byAddress.clear();
+    const freed = /^freed (0x[0-9a-f]+)/m.exec(reply);
+    if (freed !== null) this.byAddress.delete(Number(freed[1]));
+    const moved = /^reallocated (0x[0-9a-f]+) -> (0x[0-9a-f]+)/m.exec(reply);
+    if (moved !== null) {
+      this.byAddress.delete(Number(moved[1]));
+      this.byAddress.set(Number(moved[2]), n);
+    }
+    const allocated = /^allocated .* at (0x[0-9a-f]+)/m.exec(reply);
+    if (allocated !== null) this.byAddress.set(Number(allocated[1]), n);
+  }
+
+  /** The `$N` of the live block whose payload is at `address`, or null. */
+  numberOf(address: number): number | null {
+    return this.byAddress.get(address) ?? null;
+  }
+
+  clear(): void {
+    this.byAddress.clear();
+  }
+}

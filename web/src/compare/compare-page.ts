@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/**
+ * Compare mode: the same commands on two to five allocators at once, each
+ * its own machine in its own worker. A command goes to every machine (never
+ * to only some: `$N` must name the same command everywhere), the page waits
+ * for all of them, and keeps a record per command: each machine's reply,
+ * heap picture and figures. The timeline scrubs through those records; the
+ * panels then show every machine as it was after that command.
+ */
+import './compare.css';
+import { startEmulator } from '../app/start-emulator';
+import { type AllocatorName, type PlaygroundConfig, parseScript } from '../app/url-config';
+import { button, el } from '../panel/dom';
+import type { HeapModel } from '../heap/model';
+import { HeapPanel } from '../panel/heap-panel';
+import { BlockNumbers, planCommand } from './compare-commands';
+import { COMPARE_LESSONS } from './compare-lessons';
+import { type CommandResult, CompareMachine } from './compare-machine';
+import { type Figures, failedRequest, figuresOf } from './figures';
+import { figuresTable } from './figures-table';
+
+export interface CompareResult extends CommandResult {
+  figures: Figures | null;
+}
+
+export interface CompareRecord {
+  /** the kernel's number for the command on every machine (what `$N` and `history` use) */
+  number: number;
+  command: string;
+  /** what each machine was sent (`use` becomes each machine's own allocator) */
+  sent: string[];
+  results: CompareResult[];
+}
+
+interface MachineView {
+  machine: CompareMachine;
+  panel: HeapPanel;
+  state: HTMLElement;
+  reply: HTMLElement;
+  numbers: BlockNumbers;
+  failed: number;
+}
+
+export class ComparePage {
+  readonly records: CompareRecord[] = [];
+  private readonly views: MachineView[];
+  private readonly figuresHost = el('div', { className: 'figures-host' });
+  private readonly message = el('p', { className: 'compare-message', attrs: { role: 'status' } });
+  private readonly scrubber = el('input', {
+    className: 'compare-scrubber',
+    attrs: { type: 'range', min: '0', max: '0', value: '0', 'aria-label': 'After command' },
+  });
+  private readonly scrubLabel = el('span', { className: 'scrub-label muted' });
+  private readonly liveButton: HTMLButtonElement;
+  private readonly input = el('input', {
+    className: 'compare-input',
+    attrs: {
+      type: 'text',
+      'aria-label': 'Command for every machine',
+      placeholder: 'alloc 100; free $2 … (Enter runs it on every machine)',
+      autocomplete: 'off',
+      spellcheck: 'false',
+    },
+  });
+  private commandNumber = 0;
+  private shown = -1;
+  private generation = 0;
+  private queue: Promise<void> = Promise.resolve();
+  private readonly ready: Promise<void>;
+
+  constructor(
+    root: HTMLElement,
+    readonly allocators: AllocatorName[],
+    config: PlaygroundConfig,
+    assetBase: URL,
+  ) {
+    document.body.classList.add('compare-mode');
+    document.body.classList.toggle('embed', config.embed);
+    const theme =
+      config.theme === 'system'
+        ? matchMedia('(prefers-color-scheme: dark)').matches
+          ? 'dark'
+          : 'light'
+        : config.theme;
+    document.documentElement.dataset.theme = theme;
+
+    const machinesHost = el('div', { className: 'compare-machines' });
+    machinesHost.style.setProperty('--machines', String(allocators.length));
+    this.views = allocators.map((allocator, index) => {
+      const { client, events } = startEmulator(config, assetBase);
+      const state = el('span', { className: 'heap-state muted', text: 'loading' });
+      const reply = el('pre', { className: 'compare-reply', attrs: { 'aria-live': 'off' } });
+      const panel = new HeapPanel(
+        {
+          typeCommand: (command) => this.freeFromPanel(index, command),
+          readMemory: (address, length) => client.readMemory(address, length),
+        },
+        null,
+      );
+      const machine = new CompareMachine(allocator, client, events, {
+        state: (s, detail) => {
+          state.textContent = detail === '' ? s : `${s}: ${detail}`;
+        },
+        heap: (result) => {
+          if (this.isLive()) panel.update(result);
+        },
+      });
+      machinesHost.append(
+        el(
+          'section',
+          {
+            className: 'compare-machine',
+            attrs: {
+              'aria-label': `Machine ${index + 1}: ${allocator}`,
+              'data-allocator': allocator,
+            },
+          },
+          [
+            el('div', { className: 'section-head' }, [el('h2', { text: allocator }), state]),
+            reply,
+            panel.element,
+          ],
+        ),
+      );
+      return { machine, panel, state, reply, numbers: new BlockNumbers(), failed: 0 };
+    });
+
+    this.liveButton = button('Live', () => this.show(this.records.length - 1), 'button small');
+    this.scrubber.addEventListener('input', () => this.show(Number(this.scrubber.value)));
+    this.input.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter') this.submitInput();
+    });
+    const bar = el('header', { className: 'toolbar compare-bar' }, [
+      el('strong', { className: 'brand', text: 'Compare' }),
+      this.input,
+      button('Run', () => this.submitInput(), 'button primary'),
+    ]);
+    if (!config.embed) {
+      const lessons = el('select', { className: 'select', attrs: { 'aria-label': 'Lesson' } }, [
+        ...COMPARE_LESSONS.map((l) => el('option', { text: l.title, attrs: { value: l.id } })),
+      ]);
+      bar.append(
+        lessons,
+        button('Run lesson', () => {
+          const lesson = COMPARE_LESSONS.find((l) => l.id === lessons.value);
+          if (lesson !== undefined) this.enqueue(lesson.commands);
+        }),
+        button('Reset', () => void this.reset()),
+        el('a', { className: 'button', text: 'One machine', attrs: { href: singleMachineLink() } }),
+      );
+    }
+    const timeline = el('div', { className: 'compare-timeline' }, [
+      el('span', { text: 'After command', className: 'muted' }),
+      this.scrubber,
+      this.scrubLabel,
+      this.liveButton,
+    ]);
+    root.append(
+      bar,
+      el('main', { className: 'compare-workspace' }, [
+        timeline,
+        this.message,
+        this.figuresHost,
+        machinesHost,
+      ]),
+    );
+    this.say('Starting the machines…');
+
+    this.ready = Promise.all(this.views.map((v) => v.machine.whenBooted())).then(() => undefined);
+    const startup = parseScript(config.script.join(';'));
+    // the first command is each machine's own `use`: a script's leading `use` is that command
+    const first = startup[0]?.startsWith('use ') ? startup.shift()! : `use ${allocators[0]}`;
+    this.enqueue([first, ...startup]);
+  }
+
+  /** Resolves when every machine has booted and run what was queued so far. */
+  whenSettled(): Promise<void> {
+    return this.queue;
+  }
+
+  /** Queues commands; each runs on every machine once the previous one finished everywhere. */
+  enqueue(commands: readonly string[]): Promise<void> {
+    const mine = this.generation;
+    for (const command of commands) {
+      this.queue = this.queue.then(async () => {
+        await this.ready;
+        if (mine === this.generation) await this.runCommand(command);
+      });
+    }
+    return this.queue;
+  }
+
+  /** Record index `index` on the panels, the reply boxes and the figures table. */
+  show(index: number): void {
+    if (index < 0 || index >= this.records.length) return;
+    this.shown = index === this.records.length - 1 ? -1 : index;
+    const record = this.records[index]!;
+    this.scrubber.value = String(index);
+    this.scrubLabel.textContent = `#${record.number} ${record.command}${this.isLive() ? ' (latest)' : ` (latest: #${this.records.at(-1)!.number})`}`;
+    this.liveButton.disabled = this.isLive();
+    this.views.forEach((view, i) => {
+      const result = record.results[i]!;
+      view.reply.textContent = result.reply;
+      if (result.heap !== null) view.panel.update(result.heap);
+    });
+    this.figuresHost.replaceChildren(
+      figuresTable(
+        `Figures after #${record.number} ${record.command}`,
+        this.views.map((view, i) => ({
+          allocator: view.machine.allocator,
+          figures: record.results[i]!.figures,
+          note: figuresNote(record.results[i]!),
+        })),
+      ),
+    );
+  }
+
+  get shownIndex(): number {
+    return this.shown === -1 ? this.records.length - 1 : this.shown;
+  }
+
+  /** What each panel draws now (after its next animation frame). */
+  panelModels(): Array<HeapModel | null> {
+    return this.views.map((v) => v.panel.currentModel);
+  }
+
+  private isLive(): boolean {
+    return this.shown === -1;
+  }
+
+  private submitInput(): void {
+    const commands = parseScript(this.input.value);
+    this.input.value = '';
+    if (commands.length > 0) void this.enqueue(commands);
+  }
+
+  private async runCommand(command: string): Promise<void> {
+    const plan = planCommand(command, this.allocators);
+    if (!plan.ok) {
+      this.say(plan.message);
+      return;
+    }
+    const mine = this.generation;
+    const number = ++this.commandNumber;
+    this.say(`#${number} ${command}: running on ${this.views.length} machines…`);
+    const results = await Promise.all(
+      this.views.map((view, i) => view.machine.run(plan.perMachine[i]!)),
+    );
+    if (mine !== this.generation) return;
+    const record: CompareRecord = {
+      number,
+      command,
+      sent: plan.perMachine,
+      results: results.map((result, i) => {
+        const view = this.views[i]!;
+        view.numbers.note(number, result.reply);
+        if (failedRequest(result.reply)) view.failed++;
+        return { ...result, figures: figuresOf(result.heap, view.failed, result.instructions) };
+      }),
+    };
+    const wasLive = this.isLive();
+    this.records.push(record);
+    this.scrubber.max = String(this.records.length - 1);
+    if (wasLive) this.show(this.records.length - 1);
+    else this.show(this.shown);
+    const renamed = plan.perMachine.some((sent) => sent !== command)
+      ? ' (each machine re-initialised its own allocator)'
+      : '';
+    this.say(`#${number} ${command}: done${renamed}.`);
+  }
+
+  /** The panel's Free button: the same block on every machine is `$N`, not an address. */
+  private freeFromPanel(index: number, command: string): void {
+    const m = /^free (0x[0-9a-f]+)$/.exec(command);
+    if (m === null) return;
+    if (!this.isLive()) {
+      this.say('Free acts on the machines as they are now: press Live first.');
+      return;
+    }
+    const n = this.views[index]!.numbers.numberOf(Number(m[1]));
+    if (n === null) {
+      this.say(
+        `No command here returned the block at ${m[1]}, so it has no $N to free everywhere.`,
+      );
+      return;
+    }
+    void this.enqueue([`free $${n}`]);
+  }
+
+  private async reset(): Promise<void> {
+    this.generation++;
+    this.records.length = 0;
+    this.commandNumber = 0;
+    this.shown = -1;
+    this.scrubber.max = '0';
+    this.scrubLabel.textContent = '';
+    this.figuresHost.replaceChildren();
+    for (const view of this.views) {
+      view.numbers.clear();
+      view.failed = 0;
+      view.reply.textContent = '';
+      view.panel.reset();
+      view.machine.reset();
+    }
+    this.say('Restarting the machines…');
+    const booted = Promise.all(this.views.map((v) => v.machine.whenBooted()));
+    this.queue = this.queue.then(() => booted).then(() => undefined);
+    await this.enqueue([`use ${this.allocators[0]}`]);
+  }
+
+  private say(text: string): void {
+    this.message.textContent = text;
+  }
+}
+
+function figuresNote(result: CompareResult): string {
+  if (result.heap === null) return 'no heap picture';
+  if (result.heap.status !== 'ok') return `heap ${result.heap.status}`;
+  return '';
+}
+
+function singleMachineLink(): string {
+  const params = new URLSearchParams(location.search);
+  params.delete('compare');
+  const query = params.toString();
+  return query === '' ? location.pathname : `${location.pathname}?${query}`;
+}

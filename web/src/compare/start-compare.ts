@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/** The app entry's hook into compare mode, and the message for a refused compare=. */
+import type { AllocatorName, PlaygroundConfig } from '../app/url-config';
+import type { HeapModel } from '../heap/model';
+import { button, el } from '../panel/dom';
+import './compare.css';
+import { ComparePage, type CompareRecord } from './compare-page';
+
+/** window.__compare, installed only with ?test=1, for the browser tests. */
+export interface CompareTestHooks {
+  allocators: string[];
+  /** every machine booted and everything queued so far has run */
+  settled(): Promise<void>;
+  run(commands: string[]): Promise<void>;
+  records(): Array<
+    Omit<CompareRecord, 'results'> & {
+      results: Array<Omit<CompareRecord['results'][number], 'heap'>>;
+    }
+  >;
+  show(index: number): void;
+  shownIndex(): number;
+  /** after two animation frames: the totals each panel draws */
+  panelTotals(): Promise<Array<HeapModel['totals'] | null>>;
+}
+
+export function startCompare(
+  root: HTMLElement,
+  allocators: AllocatorName[],
+  config: PlaygroundConfig,
+  assetBase: URL,
+): ComparePage {
+  const page = new ComparePage(root, allocators, config, assetBase);
+  if (config.testHooks) {
+    const hooks: CompareTestHooks = {
+      allocators,
+      settled: () => page.whenSettled(),
+      run: (commands) => page.enqueue(commands),
+      // the heap pictures are large; tests read figures and replies
+      records: () =>
+        page.records.map((r) => ({ ...r, results: r.results.map(({ heap: _, ...rest }) => rest) })),
+      show: (index) => page.show(index),
+      shownIndex: () => page.shownIndex,
+      panelTotals: async () => {
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        return page.panelModels().map((m) => m?.totals ?? null);
+      },
+    };
+    (window as unknown as { __compare: CompareTestHooks }).__compare = hooks;
+  }
+  return page;
+}
+
+export function compareRefused(message: string): HTMLElement {
+  console.info(`allocplay: ${message}`);
+  const note = el('p', { className: 'compare-refused', attrs: { role: 'alert' } }, [message, ' ']);
+  note.append(button('Dismiss', () => note.remove(), 'button small'));
+  return note;
+}

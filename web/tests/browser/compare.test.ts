@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Compare mode in Chromium: all five allocators, each in its own worker, run
+// a lesson with `$N` block references; after every command the figures (the
+// page's records and the table it draws) must equal what each machine's own
+// `info` prints, failed requests must match the replies, and scrubbing the
+// timeline must put every panel back to that command. A bad compare= gives
+// one message and the ordinary playground.
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { COMPARE_LESSONS } from '../../src/compare/compare-lessons';
+import { failedRequest, fragmentation, infoTotals } from '../../src/compare/figures';
+import type { CompareTestHooks } from '../../src/compare/start-compare';
+import { openPage, startPreview, waitForPrompt } from '../../scripts/harness.mjs';
+
+declare global {
+  interface Window {
+    __compare: CompareTestHooks;
+  }
+}
+
+const ALL = ['first-fit', 'buddy', 'page', 'bump', 'tlsf'];
+
+let preview: Awaited<ReturnType<typeof startPreview>>;
+let errors: string[] = [];
+let page: Page;
+let closePage: (() => Promise<void>) | null = null;
+
+beforeAll(async () => {
+  preview = await startPreview();
+});
+
+afterAll(async () => {
+  await preview?.stop();
+});
+
+afterEach(async () => {
+  await closePage?.();
+  closePage = null;
+  expect(errors).toEqual([]);
+});
+
+async function openCompare(query: string): Promise<void> {
+  ({ page, errors, close: closePage } = await openPage(`${preview.url}?test=1&${query}`));
+  await page.waitForFunction(() => window.__compare !== undefined, null, { timeout: 30_000 });
+  await page.evaluate(() => window.__compare.settled());
+}
+
+/** A lesson with `info` after every command; `$K` renumbered to where command K went. */
+function withInfoAfterEach(commands: string[]): string[] {
+  return commands.flatMap((c) => [
+    c.replace(/\$(\d+)/g, (_, k: string) => `$${2 * Number(k) - 1}`),
+    'info',
+  ]);
+}
+
+describe('compare mode', () => {
+  it('runs a lesson on all five allocators; every figure equals the machine’s own info', async () => {
+    const lesson = COMPARE_LESSONS.find((l) => l.id === 'exhaustion')!;
+    const [first, ...rest] = withInfoAfterEach(lesson.commands);
+    await openCompare(`compare=${ALL.join(',')}&script=${encodeURIComponent(first!)}`);
+    await page.evaluate((c) => window.__compare.run(c), rest);
+    const records = await page.evaluate(() => window.__compare.records());
+    expect(records.map((r) => r.number)).toEqual(records.map((_, i) => i + 1));
+    expect(records.length).toBe(2 * lesson.commands.length);
+    // `use` went to every machine as its own allocator
+    expect(records[0]!.sent).toEqual(ALL.map((a) => `use ${a}`));
+
+    const failed = ALL.map(() => 0);
+    for (let i = 0; i < records.length; i += 2) {
+      const command = records[i]!;
+      const info = records[i + 1]!;
+      expect(info.command).toBe('info');
+      ALL.forEach((allocator, m) => {
+        const reply = command.results[m]!.reply;
+        // $N names a live block on every allocator, unless command N ran out of memory there
+        const noBlock = /^error: (?:free|realloc): \$(\d+): command \d+ returned no block$/m.exec(
+          reply,
+        );
+        if (noBlock !== null)
+          expect(failedRequest(records[Number(noBlock[1]) - 1]!.results[m]!.reply)).toBe(true);
+        else
+          expect(reply, `${allocator} #${command.number}`).not.toMatch(/^error: (free|realloc):/m);
+        if (failedRequest(reply)) failed[m]!++;
+        const kernel = infoTotals(info.results[m]!.reply);
+        expect(kernel, `${allocator} info #${info.number}`).not.toBeNull();
+        for (const figures of [command.results[m]!.figures, info.results[m]!.figures]) {
+          expect(figures, `${allocator} #${command.number}`).not.toBeNull();
+          expect(
+            {
+              usedBytes: figures!.usedBytes,
+              freeBytes: figures!.freeBytes,
+              largestFree: figures!.largestFree,
+              overheadBytes: figures!.overheadBytes,
+            },
+            `${allocator} after #${command.number} ${command.command}`,
+          ).toEqual(kernel);
+          expect(figures!.fragmentation).toBeCloseTo(
+            fragmentation(kernel!.freeBytes, kernel!.largestFree),
+            12,
+          );
+          expect(figures!.failedRequests).toBe(failed[m]);
+        }
+        expect(command.results[m]!.figures!.instructions).toBeGreaterThan(0);
+        expect(info.results[m]!.figures!.instructions).toBeGreaterThan(0);
+      });
+    }
+    // the lesson runs out of memory on every allocator at least once
+    for (const n of failed) expect(n).toBeGreaterThan(0);
+
+    // the table on the page shows the latest record's figures
+    const last = records.at(-1)!;
+    for (const [m, allocator] of ALL.entries()) {
+      const row = page.locator(`.figures-table tr[data-allocator="${allocator}"]`);
+      for (const key of ['usedBytes', 'freeBytes', 'largestFree', 'failedRequests'] as const) {
+        const value = await row.locator(`td[data-figure="${key}"]`).getAttribute('data-value');
+        expect(Number(value), `${allocator} ${key}`).toBe(last.results[m]!.figures![key]);
+      }
+    }
+    expect(await page.locator('.figures-table caption').textContent()).toContain(
+      `#${last.number} info`,
+    );
+  });
+
+  it('scrubs every machine back to an earlier command and forward again', async () => {
+    const lesson = COMPARE_LESSONS.find((l) => l.id === 'holes')!;
+    await openCompare(
+      `compare=first-fit,buddy,tlsf&script=${encodeURIComponent(lesson.commands.join(';'))}`,
+    );
+    const records = await page.evaluate(() => window.__compare.records());
+    expect(records.length).toBe(lesson.commands.length);
+    const totalsAt = async (index: number) => {
+      await page.evaluate((i) => window.__compare.show(i), index);
+      return page.evaluate(() => window.__compare.panelTotals());
+    };
+    // #7 allocated the sixth block; #10 freed the third of the holes
+    for (const index of [6, 9, 2, records.length - 1]) {
+      const totals = await totalsAt(index);
+      const record = records[index]!;
+      totals.forEach((t, m) => {
+        expect(t?.usedBytes, `machine ${m} at #${record.number}`).toBe(
+          record.results[m]!.figures!.usedBytes,
+        );
+        expect(t?.freeBytes).toBe(record.results[m]!.figures!.freeBytes);
+      });
+      expect(await page.evaluate(() => window.__compare.shownIndex())).toBe(index);
+      expect(await page.locator('.figures-table caption').textContent()).toContain(
+        `#${record.number} `,
+      );
+      expect(await page.locator('.compare-scrubber').inputValue()).toBe(String(index));
+    }
+    // the pictures differ along the way, or this test would prove nothing
+    expect(records[6]!.results[0]!.figures!.usedBytes).not.toBe(
+      records[9]!.results[0]!.figures!.usedBytes,
+    );
+  });
+
+  it('refuses a bad compare= with one message and gives the ordinary playground', async () => {
+    ({
+      page,
+      errors,
+      close: closePage,
+    } = await openPage(`${preview.url}?test=1&compare=first-fit,nope`));
+    await waitForPrompt(page);
+    const note = page.locator('.compare-refused');
+    expect(await note.count()).toBe(1);
+    expect(await note.textContent()).toContain('Unknown allocator "nope"');
+    expect(await page.locator('.compare-machine').count()).toBe(0);
+  });
+});
