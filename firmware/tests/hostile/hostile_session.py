@@ -33,6 +33,8 @@ def valid_command(rng):
         lambda: f"alloc {rng.randrange(1, 5000)} {1 << rng.randrange(0, 13)}",
         lambda: f"free {heap_address(rng)}",
         lambda: f"realloc {heap_address(rng)} {rng.randrange(1, 9000)}",
+        lambda: f"free ${rng.randrange(0, 400)}",  # a block named by the command that returned it
+        lambda: f"realloc ${rng.randrange(0, 400)} {rng.randrange(1, 9000)}",
         lambda: f"calloc {rng.randrange(0, 100)} {rng.randrange(0, 100)}",
         lambda: "info",
         lambda: "meminfo",
@@ -55,7 +57,8 @@ def junk(rng):
     if kind == 3:  # huge and malformed numbers
         return rng.choice([b"alloc 99999999999999999999999999\r", b"free 0x\r", b"alloc 0x10000000000000000\r",
                            b"stress 10 1 9-1\r", b"alloc -1\r", b"calloc 4294967296 4294967296\r",
-                           b"alloc 1k 1m\r", b"realloc 0 0\r", b"free 18446744073709551615\r"])
+                           b"alloc 1k 1m\r", b"realloc 0 0\r", b"free 18446744073709551615\r",
+                           b"free $99999999999999999999999\r", b"free $\r", b"realloc $0x1 5\r", b"free $$1\r"])
     if kind == 4:  # escape sequences, complete and broken
         return rng.choice([b"\x1b[A", b"\x1b[B", b"\x1b[1;5C", b"\x1bO", b"\x1b[", b"\x1b[999999999999", b"\x1b\x1b"])
     if kind == 5:  # line-editing keys
