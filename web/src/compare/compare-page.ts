@@ -52,6 +52,11 @@ export class ComparePage {
   });
   private readonly scrubLabel = el('span', { className: 'scrub-label muted' });
   private readonly liveButton: HTMLButtonElement;
+  /** every command so far, with the number `$N` uses; a click goes back to it */
+  private readonly commandList = el('ol', {
+    className: 'compare-commands',
+    attrs: { 'aria-label': 'Commands (click one to see every machine after it)' },
+  });
   private readonly input = el('input', {
     className: 'compare-input',
     attrs: {
@@ -159,6 +164,7 @@ export class ComparePage {
       bar,
       el('main', { className: 'compare-workspace' }, [
         timeline,
+        this.commandList,
         this.message,
         this.figuresHost,
         machinesHost,
@@ -198,6 +204,14 @@ export class ComparePage {
     this.scrubber.value = String(index);
     this.scrubLabel.textContent = `#${record.number} ${record.command}${this.isLive() ? ' (latest)' : ` (latest: #${this.records.at(-1)!.number})`}`;
     this.liveButton.disabled = this.isLive();
+    this.commandList.querySelectorAll('button').forEach((b, i) => {
+      if (i === index) b.setAttribute('aria-current', 'true');
+      else b.removeAttribute('aria-current');
+    });
+    // scroll the list sideways only: the page must not jump while someone looks at the panels
+    const item = this.commandList.children[index] as HTMLElement | undefined;
+    if (item !== undefined)
+      this.commandList.scrollLeft = item.offsetLeft - this.commandList.clientWidth / 2;
     this.views.forEach((view, i) => {
       const result = record.results[i]!;
       view.reply.textContent = result.reply;
@@ -222,6 +236,11 @@ export class ComparePage {
   /** What each panel draws now (after its next animation frame). */
   panelModels(): Array<HeapModel | null> {
     return this.views.map((v) => v.panel.currentModel);
+  }
+
+  /** Selects a block on one machine's panel, as a click on it does. */
+  selectBlock(machine: number, index: number): void {
+    this.views[machine]?.panel.select(index);
   }
 
   private isLive(): boolean {
@@ -260,6 +279,12 @@ export class ComparePage {
     };
     const wasLive = this.isLive();
     this.records.push(record);
+    const index = this.records.length - 1;
+    this.commandList.append(
+      el('li', {}, [
+        button(`#${number} ${command}`, () => this.show(index), 'chip compare-command'),
+      ]),
+    );
     this.scrubber.max = String(this.records.length - 1);
     if (wasLive) this.show(this.records.length - 1);
     else this.show(this.shown);
@@ -295,6 +320,7 @@ export class ComparePage {
     this.scrubber.max = '0';
     this.scrubLabel.textContent = '';
     this.figuresHost.replaceChildren();
+    this.commandList.replaceChildren();
     for (const view of this.views) {
       view.numbers.clear();
       view.failed = 0;

@@ -19,6 +19,10 @@ export interface CompareTestHooks {
   >;
   show(index: number): void;
   shownIndex(): number;
+  /** payload address of every block machine `machine`'s panel draws, in its order */
+  blockPayloads(machine: number): number[];
+  /** a click on block `index` of machine `machine`'s panel */
+  selectBlock(machine: number, index: number): void;
   /** after two animation frames: the totals each panel draws */
   panelTotals(): Promise<Array<HeapModel['totals'] | null>>;
 }
@@ -39,6 +43,8 @@ export function startCompare(
       records: () =>
         page.records.map((r) => ({ ...r, results: r.results.map(({ heap: _, ...rest }) => rest) })),
       show: (index) => page.show(index),
+      selectBlock: (machine, index) => page.selectBlock(machine, index),
+      blockPayloads: (machine) => page.panelModels()[machine]?.blocks.map((b) => b.payload) ?? [],
       shownIndex: () => page.shownIndex,
       panelTotals: async () => {
         await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));

@@ -154,6 +154,28 @@ describe('compare mode', () => {
     );
   });
 
+  it('a panel’s Free frees the same block on every machine, as free $N', async () => {
+    await openCompare(
+      `compare=first-fit,buddy,page&script=${encodeURIComponent('use first-fit;alloc 100;alloc 3000;alloc 40')}`,
+    );
+    // the second block buddy handed out is the one `alloc 3000` (command 3) returned
+    const blocks = await page.evaluate(async () => {
+      await window.__compare.panelTotals(); // the panels have drawn
+      return window.__compare.blockPayloads(1);
+    });
+    const records = await page.evaluate(() => window.__compare.records());
+    const returned = /allocated 3000 bytes at (0x[0-9a-f]+)/.exec(records[2]!.results[1]!.reply)!;
+    const index = blocks.indexOf(Number(returned[1]));
+    expect(index).toBeGreaterThanOrEqual(0);
+    await page.evaluate((i) => window.__compare.selectBlock(1, i), index);
+    await page.locator('.compare-machine[data-allocator="buddy"] .detail-actions button').click();
+    await page.waitForFunction(() => window.__compare.records().length === 5);
+    const last = (await page.evaluate(() => window.__compare.records())).at(-1)!;
+    expect(last.command).toBe('free $3');
+    for (const result of last.results)
+      expect(result.reply).toMatch(/^freed 0x[0-9a-f]+ \(\d+ usable bytes\)$/m);
+  });
+
   it('refuses a bad compare= with one message and gives the ordinary playground', async () => {
     ({
       page,
