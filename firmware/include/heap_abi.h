@@ -17,7 +17,7 @@
 #include <stdint.h>
 #endif
 
-#define APG_ABI_VERSION 2u
+#define APG_ABI_VERSION 3u
 
 /* ---------------------------------------------------------------------------
  * Image header: at a fixed offset from the load address (0x40080000), right
@@ -308,6 +308,39 @@ struct apg_tlsf_block {
 struct apg_tlsf_free_links {
     uint64_t next; /* header address of the next free block in the same list, 0 = end */
     uint64_t prev; /* previous one, 0 = head */
+};
+#endif
+
+/* ---------------------------------------------------------------------------
+ * Student allocator (APG_KIND_MM, version 3): a malloc-lab mm.c, in images
+ * built with `make mm`. The kernel does not trust the student's data
+ * structures and neither should a reader: heap_state points at this struct in
+ * kernel memory (not in the region), which describes the kernel's own table of
+ * live blocks and the simulated heap of memlib. The region [heap_lo, limit)
+ * is the user heap; mem_sbrk has handed out [heap_lo, brk).
+ */
+#define APG_MM_MAGIC 0x4d4d5041u  /* "APMM" */
+#define APG_MM_CALLER_WRITES 0x1u /* the caller writes the payload: no pattern check */
+
+#ifndef __ASSEMBLY__
+struct apg_mm_state {
+    uint32_t magic;    /* APG_MM_MAGIC */
+    uint32_t capacity; /* entries the table can hold */
+    uint32_t count;    /* live blocks: table[0..count) in address order */
+    uint32_t ready;    /* 1 when mm_init succeeded */
+    uint64_t heap_lo;  /* mem_heap_lo() */
+    uint64_t brk;      /* mem_heap_hi() + 1: the break */
+    uint64_t limit;    /* how far mem_sbrk may grow the heap */
+    uint64_t table;    /* address of struct apg_mm_block[capacity] */
+};
+#endif
+
+#ifndef __ASSEMBLY__
+struct apg_mm_block {
+    uint64_t address;   /* payload address mm_malloc/mm_realloc returned */
+    uint64_t requested; /* bytes requested (the block's size as the kernel knows it) */
+    uint32_t flags;     /* APG_MM_CALLER_WRITES */
+    uint32_t reserved;
 };
 #endif
 

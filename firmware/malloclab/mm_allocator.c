@@ -16,13 +16,12 @@
 
 #include <memlib.h>
 
-/* The state lives in the kernel (mm_checked.c), not in the student's heap. */
-static int mm_state;
-
+/* The handle (the descriptor's heap_state) is the kernel's table as
+ * heap_abi.h describes it, in kernel memory, not in the student's heap. */
 static void *mm_adapter_init(void *region, size_t size)
 {
     (void)mm_checked_reset(region, size); /* a failure is reported; use and reset go on */
-    return &mm_state;
+    return (void *)mm_checked_state();
 }
 
 static void give_up(void) __attribute__((noreturn));
@@ -68,7 +67,7 @@ static size_t mm_adapter_usable_size(void *heap, const void *ptr)
 {
     (void)heap;
     const mm_block *b = mm_checked_find(ptr);
-    return b != NULL ? b->size : 0;
+    return b != NULL ? b->requested : 0;
 }
 
 static apg_ptr_status mm_adapter_validate(void *heap, const void *ptr)
@@ -92,10 +91,11 @@ static void mm_adapter_walk(void *heap, apg_walk_fn fn, void *ctx)
         apg_block gap = {at, b->address - at, at, b->address - at, 0, APG_BLOCK_FREE};
         if (b->address > at && !fn(&gap, ctx))
             return;
-        apg_block used = {b->address, b->size, b->address, b->size, b->size, APG_BLOCK_USED};
+        apg_block used = {b->address,   b->requested, b->address,
+                          b->requested, b->requested, APG_BLOCK_USED};
         if (!fn(&used, ctx))
             return;
-        at = b->address + b->size;
+        at = b->address + b->requested;
     }
     apg_block below_break = {at, brk - at, at, brk - at, 0, APG_BLOCK_FREE};
     if (brk > at && !fn(&below_break, ctx))

@@ -18,6 +18,23 @@ extern int mm_checkheap(int) __attribute__((weak));
 static mm_block table[MM_TABLE_CAPACITY]; /* address order */
 static size_t count;
 static bool ready;
+/* What the panel reads (heap_abi.h); refreshed after every change. */
+static struct apg_mm_state published = {.magic = APG_MM_MAGIC, .capacity = MM_TABLE_CAPACITY};
+
+static void publish(void)
+{
+    published.count = (uint32_t)count;
+    published.ready = ready;
+    published.heap_lo = (uint64_t)(uintptr_t)mem_heap_lo();
+    published.brk = memlib_break();
+    published.limit = memlib_limit();
+    published.table = (uint64_t)(uintptr_t)table;
+}
+
+const struct apg_mm_state *mm_checked_state(void)
+{
+    return &published;
+}
 
 /* ---- calls into mm code, each under the guard ---- */
 
@@ -29,6 +46,7 @@ static void *call_malloc(size_t size)
     guard_enter(call);
     void *p = mm_malloc(size);
     guard_leave();
+    publish(); /* the break may have moved */
     return p;
 }
 
@@ -38,6 +56,7 @@ static void call_free(void *ptr)
     guard_enter(call);
     mm_free(ptr);
     guard_leave();
+    publish();
 }
 
 static void *call_realloc(void *ptr, size_t size)
@@ -46,6 +65,7 @@ static void *call_realloc(void *ptr, size_t size)
     guard_enter(call);
     void *p = mm_realloc(ptr, size);
     guard_leave();
+    publish();
     return p;
 }
 
@@ -116,7 +136,7 @@ const mm_block *mm_checked_containing(const void *ptr)
     if (i == 0)
         return NULL;
     const mm_block *b = &table[i - 1];
-    return (uintptr_t)ptr - b->address < b->size ? b : NULL;
+    return (uintptr_t)ptr - b->address < b->requested ? b : NULL;
 }
 
 size_t mm_checked_count(void)
@@ -138,6 +158,7 @@ static void remove_at(size_t i)
 {
     apg_memmove(&table[i], &table[i + 1], (count - i - 1) * sizeof table[0]);
     count--;
+    publish();
 }
 
 static void insert(mm_block b)
@@ -146,6 +167,7 @@ static void insert(mm_block b)
     apg_memmove(&table[i + 1], &table[i], (count - i) * sizeof table[0]);
     table[i] = b;
     count++;
+    publish();
 }
 
 /* ---- the checks on a returned block ---- */
@@ -175,13 +197,13 @@ static bool block_acceptable(const char *what, uintptr_t p, size_t size, const m
     if (after == ignore)
         after = i + 1 < count ? &table[i + 1] : NULL;
     const mm_block *hit = NULL;
-    if (before != NULL && before != ignore && p - before->address < before->size)
+    if (before != NULL && before != ignore && p - before->address < before->requested)
         hit = before;
     else if (after != NULL && after->address - p < size)
         hit = after;
     if (hit != NULL) {
         kprintf("mm: overlap: %s returned 0x%lx, overlapping the block at 0x%lx (%zu bytes)\n",
-                what, (unsigned long)p, (unsigned long)hit->address, hit->size);
+                what, (unsigned long)p, (unsigned long)hit->address, hit->requested);
         return false;
     }
     return true;
@@ -190,14 +212,14 @@ static bool block_acceptable(const char *what, uintptr_t p, size_t size, const m
 /* The block's payload still holds its pattern; reports and returns false if not. */
 static bool payload_intact(const mm_block *b, const char *when)
 {
-    if (b->caller_written)
+    if (b->flags & APG_MM_CALLER_WRITES)
         return true;
-    size_t at = first_difference(b->address, b->address, b->size);
-    if (at == b->size)
+    size_t at = first_difference(b->address, b->address, b->requested);
+    if (at == b->requested)
         return true;
     kprintf("mm: payload: the block at 0x%lx (%zu bytes) changed %s: byte %zu is 0x%02x, "
             "expected 0x%02x\n",
-            (unsigned long)b->address, b->size, when, at, ((const uint8_t *)b->address)[at],
+            (unsigned long)b->address, b->requested, when, at, ((const uint8_t *)b->address)[at],
             pattern_byte(b->address, at));
     return false;
 }
@@ -210,15 +232,18 @@ mm_outcome mm_checked_reset(void *region, size_t size)
     ready = false;
     memlib_attach(region, size);
     mem_reset_brk();
+    publish();
     guard_enter("mm_init()");
     int result = mm_init();
     guard_leave();
+    publish();
     if (result != 0) {
         kprintf("mm: mm_init() returned %d; mm_malloc is not called until 'reset' succeeds\n",
                 result);
         return MM_VIOLATION;
     }
     ready = true;
+    publish();
     return MM_OK;
 }
 
@@ -248,7 +273,7 @@ mm_outcome mm_checked_malloc(size_t size, void **out)
     if (!block_acceptable(what, (uintptr_t)p, size, NULL))
         return MM_VIOLATION;
     fill_pattern((uintptr_t)p, size);
-    insert((mm_block){.address = (uintptr_t)p, .size = size});
+    insert((mm_block){.address = (uintptr_t)p, .requested = size});
     *out = p;
     return MM_OK;
 }
@@ -299,8 +324,8 @@ mm_outcome mm_checked_realloc(void *ptr, size_t size, void **out)
     }
     if (!block_acceptable(what, (uintptr_t)q, size, b))
         return MM_VIOLATION;
-    size_t kept = old.size < size ? old.size : size;
-    if (!old.caller_written) {
+    size_t kept = old.requested < size ? old.requested : size;
+    if (!(old.flags & APG_MM_CALLER_WRITES)) {
         size_t at = first_difference(old.address, (uintptr_t)q, kept);
         if (at != kept) {
             kprintf("mm: payload: %s returned 0x%lx without the old contents: byte %zu is 0x%02x, "
@@ -312,7 +337,7 @@ mm_outcome mm_checked_realloc(void *ptr, size_t size, void **out)
         fill_pattern((uintptr_t)q, size);
     }
     remove_at((size_t)(b - table));
-    insert((mm_block){.address = (uintptr_t)q, .size = size, .caller_written = old.caller_written});
+    insert((mm_block){.address = (uintptr_t)q, .requested = size, .flags = old.flags});
     *out = q;
     return MM_OK;
 }
@@ -321,7 +346,7 @@ void mm_checked_caller_writes(const void *ptr)
 {
     size_t i = lower_bound((uintptr_t)ptr);
     if (i < count && table[i].address == (uintptr_t)ptr)
-        table[i].caller_written = true;
+        table[i].flags |= APG_MM_CALLER_WRITES;
 }
 
 static apg_check_result problem(const char *what, uintptr_t where)
@@ -334,13 +359,13 @@ apg_check_result mm_checked_check(void)
     uintptr_t lo = (uintptr_t)mem_heap_lo(), brk = memlib_break(), end = lo;
     for (size_t i = 0; i < count; i++) {
         const mm_block *b = &table[i];
-        if (b->address < end || b->address >= brk || b->size > brk - b->address)
+        if (b->address < end || b->address >= brk || b->requested > brk - b->address)
             return problem("the kernel's table of mm blocks is damaged (overlap or out of heap)",
                            b->address);
-        end = b->address + b->size;
-        if (!b->caller_written) {
-            size_t at = first_difference(b->address, b->address, b->size);
-            if (at != b->size)
+        end = b->address + b->requested;
+        if (!(b->flags & APG_MM_CALLER_WRITES)) {
+            size_t at = first_difference(b->address, b->address, b->requested);
+            if (at != b->requested)
                 return problem("payload of a live mm block changed (mm code wrote into it)",
                                b->address + at);
         }

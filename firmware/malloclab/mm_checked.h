@@ -20,6 +20,7 @@
 #define APG_MM_CHECKED_H
 
 #include "allocator.h"
+#include "heap_abi.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -35,12 +36,11 @@ typedef enum {
 #define MM_TABLE_CAPACITY 8192u
 #define MM_ALIGNMENT 8u /* the handout's ALIGNMENT */
 
-/* One live block in the kernel's table. */
-typedef struct {
-    uintptr_t address;
-    size_t size;         /* bytes requested */
-    bool caller_written; /* the caller owns the contents: no pattern check */
-} mm_block;
+/* One live block in the kernel's table (address, size requested, flags). */
+typedef struct apg_mm_block mm_block;
+
+/* The table as the panel reads it (heap_abi.h): the descriptor's heap_state. */
+const struct apg_mm_state *mm_checked_state(void);
 
 /* Gives mm the region (memlib), empties the table and calls mm_init. */
 mm_outcome mm_checked_reset(void *region, size_t size);

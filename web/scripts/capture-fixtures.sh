@@ -7,6 +7,9 @@
 #   usage: web/scripts/capture-fixtures.sh [session-name...]
 #   env:   ALLOCPLAY (default build/allocplay, else /tmp/vp/allocplay)
 #          KERNEL    (default build/kernel8.img)
+#          MM_KERNEL (default build/mm-implicit/kernel8.img: sessions named mm-*
+#                    run on the image of examples/malloclab/mm-implicit.c,
+#                    `make mm-examples`)
 # Writes web/tests/fixtures/NAME.snap.gz, NAME.check.txt (the last `check`),
 # NAME.info.txt (the last `info`; .gz when large; none for a corrupted heap,
 # where the kernel refuses `info`), NAME.run.txt (what the last `run PROGRAM`
@@ -16,6 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 fixtures=web/tests/fixtures
 kernel=${KERNEL:-build/kernel8.img}
+mm_kernel=${MM_KERNEL:-build/mm-implicit/kernel8.img}
 runner=${ALLOCPLAY:-}
 if [ -z "$runner" ]; then
     if [ -x build/allocplay ]; then runner=build/allocplay; else runner=/tmp/vp/allocplay; fi
@@ -32,7 +36,10 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for name in "${names[@]}"; do
     python3 scripts/session_bytes.py "$fixtures/sessions/$name.txt" "$work/$name.bin"
-    timeout 600 "$runner" --script "$work/$name.bin" --dump "$work/$name.snap" "$kernel" >"$work/$name.out" 2>"$work/$name.err"
+    image=$kernel
+    if [[ $name == mm-* ]]; then image=$mm_kernel; fi
+    [ -f "$image" ] || { echo "no kernel at $image (make mm-examples)" >&2; exit 1; }
+    timeout 600 "$runner" --script "$work/$name.bin" --dump "$work/$name.snap" "$image" >"$work/$name.out" 2>"$work/$name.err"
     # A fixture session has no deliberate errors: one means its addresses are stale.
     if grep -a -q '^error:' "$work/$name.out" && [[ $name != *corrupt* ]]; then
         echo "FAIL $name: the kernel reported an error:" >&2
@@ -81,6 +88,7 @@ commit=$(git rev-parse HEAD 2>/dev/null || echo unknown)
 cat >"$fixtures/manifest.json" <<JSON
 {
   "kernel_sha256": "$kernel_sha",
+  "mm_kernel_sha256": "$(sha256sum "$mm_kernel" 2>/dev/null | cut -d' ' -f1)",
   "repo_commit": "$commit",
   "runner": "$(basename "$runner")",
   "captured": "$(date -u +%Y-%m-%d)"

@@ -6,7 +6,7 @@
  * disagree, so edit both together (and bump ABI_VERSION with the layout).
  */
 
-export const ABI_VERSION = 2;
+export const ABI_VERSION = 3;
 
 /** Where the kernel image is loaded; the image header sits right after its first branch. */
 export const IMAGE_LOAD_ADDRESS = 0x40080000;
@@ -24,7 +24,7 @@ export const HeapKind = {
   Page: 3,
   Bump: 4,
   Tlsf: 5,
-  /** a student's mm.c (`make mm` images); no panel decoder yet */
+  /** a student's mm.c (`make mm` images), drawn from the kernel's table */
   Mm: 6,
 } as const;
 export type HeapKindValue = (typeof HeapKind)[keyof typeof HeapKind];
@@ -176,6 +176,23 @@ export const TlsfState = {
   size: 3336,
 } as const;
 export const TlsfBlock = { prevPhys: 0, sizeFlags: 8, requested: 12, size: 16 } as const;
+
+// ---- student allocator (APG_KIND_MM, version 3) ------------------------------
+/** The kernel's own table of live blocks for a student's mm.c (in kernel memory). */
+export const MM_MAGIC = 0x4d4d5041; // "APMM"
+export const MM_CALLER_WRITES = 0x1;
+export const MmState = {
+  magic: 0,
+  capacity: 4,
+  count: 8,
+  ready: 12,
+  heapLo: 16,
+  brk: 24,
+  limit: 32,
+  table: 40,
+  size: 48,
+} as const;
+export const MmBlock = { address: 0, requested: 8, flags: 16, reserved: 20, size: 24 } as const;
 
 // ---- shared by the in-band allocators ---------------------------------------
 /** Header of first-fit, TLSF and bump blocks. */

@@ -13,6 +13,7 @@ import { locateDescriptor } from './descriptor-locator';
 import { decodeBuddy } from './decoders/buddy';
 import { decodeBump } from './decoders/bump';
 import { decodeFirstFit } from './decoders/first-fit';
+import { decodeMm } from './decoders/mm';
 import type { KindDecoding } from './decoders/kind-decoding';
 import { decodePage } from './decoders/page';
 import { decodeTlsf } from './decoders/tlsf';
@@ -30,6 +31,7 @@ const KIND_DECODERS: Readonly<Record<number, (ctx: DecodeContext) => KindDecodin
   [HeapKind.Page]: decodePage,
   [HeapKind.Bump]: decodeBump,
   [HeapKind.Tlsf]: decodeTlsf,
+  [HeapKind.Mm]: decodeMm,
 };
 
 export function decodeHeap(memory: GuestMemory, options: DecodeOptions = {}): DecodeResult {
@@ -67,8 +69,6 @@ function decodeUnchecked(memory: GuestMemory, options: DecodeOptions): DecodeRes
   const stateAddress = memory.u64(d + Descriptor.heapState);
   const commands = memory.u64(d + Descriptor.commands);
   const decodeKind = KIND_DECODERS[kind];
-  if (kind === HeapKind.Mm)
-    return invalid("the student allocator (mm) has no panel view yet: use 'info'", d);
   if (decodeKind === undefined) return invalid(`unknown allocator kind ${kind}`, d);
   if (!(regionStart < regionEnd) || !memory.contains(regionStart, regionEnd - regionStart))
     return invalid('heap region in the descriptor is outside guest memory', d);

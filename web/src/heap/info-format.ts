@@ -30,6 +30,13 @@ export function formatInfo(model: HeapModel): string {
       `Block ${index}: Address=0x${b.payload.toString(16)}, Size=${size}, Status=${b.status === 'used' ? 'USED' : 'FREE'}`,
     );
   });
+  const extras = model.extras;
+  if (extras?.kind === 'mm') {
+    // mm_adapter_describe() in firmware/malloclab/mm_allocator.c
+    lines.push(
+      `break: 0x${extras.brk.toString(16)} (mem_heapsize ${extras.brk - extras.heapLo} bytes; mem_sbrk can give ${extras.limit - extras.brk} more)${extras.ready ? '' : '; mm_init failed'}`,
+    );
+  }
   return `${lines.join('\n')}\n`;
 }
 

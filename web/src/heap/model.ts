@@ -155,7 +155,42 @@ export interface TlsfExtras {
   bins: TlsfBin[];
 }
 
-export type AllocatorExtras = FirstFitExtras | BuddyExtras | PageExtras | BumpExtras | TlsfExtras;
+/** One block of a boundary-tag walk over the student's own heap. */
+export interface TagBlock {
+  header: number;
+  size: number;
+  allocated: boolean;
+}
+/** The student's heap walked as a textbook boundary-tag layout (a guess the panel offers). */
+export interface BoundaryTagWalk {
+  /** header word size in bytes */
+  word: 4 | 8;
+  /** whether every block ends with a footer equal to its header */
+  footers: boolean;
+  /** address of the first header of the walk (the prologue's), -1 when no start fits */
+  start: number;
+  blocks: TagBlock[];
+  /** where this walk disagrees with the kernel's table (or with itself) */
+  disagreements: Finding[];
+}
+export interface MmExtras {
+  kind: 'mm';
+  heapLo: number;
+  brk: number;
+  limit: number;
+  ready: boolean;
+  capacity: number;
+  liveBlocks: number;
+  /** 4- and 8-byte header words, each without and with footers */
+  walks: BoundaryTagWalk[];
+}
+export type AllocatorExtras =
+  | FirstFitExtras
+  | BuddyExtras
+  | PageExtras
+  | BumpExtras
+  | TlsfExtras
+  | MmExtras;
 
 export interface HeapModel {
   abiVersion: number;

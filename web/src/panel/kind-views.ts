@@ -14,6 +14,7 @@ import {
 } from './allocator-extras';
 import { BuddyView } from './buddy-view';
 import type { HeapViewFactory, KindView, LegendItem } from './heap-view';
+import { MM_KIND_VIEW } from './mm-view';
 import { PageGridView } from './page-grid-view';
 import { StripView } from './strip-view';
 
@@ -94,6 +95,7 @@ const KIND_VIEWS: Readonly<Record<string, KindView>> = {
     ],
     extras: pageExtras,
   },
+  mm: MM_KIND_VIEW,
 };
 
 export function kindViewFor(model: HeapModel): KindView {

@@ -56,6 +56,8 @@ const DEFINE_TWINS: Record<string, string | null> = {
   APG_TLSF_FREE: 'TLSF_FREE',
   APG_TLSF_PREV_FREE: 'TLSF_PREV_FREE',
   APG_TLSF_SIZE_MASK: null, // ~0xF, see TLSF_FLAG_BITS
+  APG_MM_MAGIC: 'MM_MAGIC',
+  APG_MM_CALLER_WRITES: 'MM_CALLER_WRITES',
 };
 
 const STRUCT_TWINS: Record<string, string> = {
@@ -74,6 +76,8 @@ const STRUCT_TWINS: Record<string, string> = {
   apg_tlsf_state: 'TlsfState',
   apg_tlsf_block: 'TlsfBlock',
   apg_tlsf_free_links: 'FreeLinks',
+  apg_mm_state: 'MmState',
+  apg_mm_block: 'MmBlock',
 };
 
 const exported = abi as unknown as Record<string, unknown>;

@@ -6,6 +6,7 @@ import { checkBuddy } from './buddy-check';
 import { checkBump } from './bump-check';
 import { type CheckResult, problem } from './check-result';
 import { checkFirstFit } from './first-fit-check';
+import { checkMm } from './mm-check';
 import { checkPage } from './page-check';
 import { checkTlsf } from './tlsf-check';
 
@@ -17,6 +18,7 @@ const CHECKS: Readonly<Record<number, (m: GuestMemory, state: number) => CheckRe
   [HeapKind.Page]: checkPage,
   [HeapKind.Bump]: checkBump,
   [HeapKind.Tlsf]: checkTlsf,
+  [HeapKind.Mm]: checkMm,
 };
 
 export function kernelCheck(memory: GuestMemory, kind: number, state: number): CheckResult {
