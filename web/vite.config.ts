@@ -2,6 +2,8 @@
 // The playground: root web/, static assets (kernel image, emulator module)
 // from public/, output to build/web/. Relative base, so the build works from
 // any path on any host (course pages embed it in an iframe).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
@@ -40,11 +42,41 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
+/**
+ * The bundled lessons (web/lessons/*.json) are also served as
+ * lessons/<name>.json, so `?lesson=lessons/buddy.json` works and an
+ * instructor can start from a real file.
+ */
+function lessonFiles(): Plugin {
+  const dir = here('lessons');
+  const names = (): string[] => readdirSync(dir).filter((f) => /^[a-z0-9-]+\.json$/.test(f));
+  return {
+    name: 'allocplay-lesson-files',
+    generateBundle() {
+      for (const name of names())
+        this.emitFile({
+          type: 'asset',
+          fileName: `lessons/${name}`,
+          source: readFileSync(join(dir, name)),
+        });
+    },
+    configureServer(server) {
+      server.middlewares.use((request, response, next) => {
+        const match = /^\/lessons\/([a-z0-9-]+\.json)$/.exec(request.url ?? '');
+        const file = match ? join(dir, match[1]!) : null;
+        if (file === null || !existsSync(file)) return next();
+        response.setHeader('Content-Type', 'application/json');
+        response.end(readFileSync(file));
+      });
+    },
+  };
+}
+
 export default defineConfig({
   root: here('.'),
   base: './',
   publicDir: here('../public'),
-  plugins: [contentSecurityPolicy()],
+  plugins: [contentSecurityPolicy(), lessonFiles()],
   resolve: {
     alias: { '@emu-glue/machine': here('../emu-glue/js/machine.mjs') },
   },

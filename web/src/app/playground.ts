@@ -7,7 +7,8 @@
 import type { BufferedEvents } from '../emu/buffered-events';
 import type { EmulatorClient } from '../emu/emulator-client';
 import type { CrashReport, RunState, StatusReport } from '../emu/protocol';
-import { EXAMPLES } from '../examples/example-scripts';
+import { EmbedApi, installEmbedApi } from '../embed/embed-api';
+import { embedOrigins } from '../embed/embed-origins';
 import { ScriptTyper } from '../examples/script-typer';
 import type { DecodeResult } from '../heap/model';
 import { BlockTable } from '../panel/block-table';
@@ -15,6 +16,7 @@ import { CpuPanel } from '../panel/cpu-panel';
 import { el } from '../panel/dom';
 import { HeapPanel } from '../panel/heap-panel';
 import { DARK_TERMINAL, LIGHT_TERMINAL, TerminalView } from '../terminal/terminal-view';
+import { Lessons } from '../lessons/lessons';
 import { humanBytes } from '../util/format';
 import { CommandTracker } from './command-tracker';
 import { IdleWaiter } from './idle-waiter';
@@ -51,6 +53,8 @@ export class Playground {
   private readonly overlay = new TerminalOverlay();
   private readonly status = new StatusLine();
   private readonly toolbar: Toolbar | null = null;
+  readonly lessons: Lessons;
+  readonly api: EmbedApi;
   private stopped = false;
   private typing: 'human' | 'instant';
   private theme: 'light' | 'dark';
@@ -80,7 +84,7 @@ export class Playground {
       this.toolbar = new Toolbar(
         {
           use: (name) => this.typeCommands([`use ${name}`]),
-          example: (id) => this.runExample(id),
+          lesson: (name) => void this.lessons.openByName(name).catch(() => {}),
           toggleRun: () => this.toggleRun(),
           reset: () => this.reset(),
           share: () => void this.share(),
@@ -110,6 +114,21 @@ export class Playground {
       );
     }
     const side = el('div', { className: 'side-pane' });
+    this.lessons = new Lessons(
+      {
+        send: (keys) => this.typeKeys(keys),
+        whenIdle: () => this.whenIdle(),
+        speed: () => this.typing,
+        clearScreen: () => this.terminal?.clear(),
+      },
+      () => location.href,
+    );
+    this.lessons.runner.onChange((state) => {
+      // a lesson takes the keyboard from any script being typed
+      if (state.busy) this.typer.cancel();
+    });
+    // beside the terminal: above it, or on top of the side pane without one
+    (show.has('terminal') ? mainColumn : side).prepend(this.lessons.panel.element);
     if (show.has('cpu')) {
       this.cpuPanel = new CpuPanel();
       // beside the heap: under the terminal, or on top of the side pane without one
@@ -139,6 +158,24 @@ export class Playground {
       whenIdle: () => this.idle.whenIdleAfter(this.lastKeysSeq),
     });
     this.client = client;
+    const origins = embedOrigins(
+      location.search,
+      location.origin,
+      document.referrer,
+      window.parent !== window,
+    );
+    for (const warning of origins.warnings) console.info(`allocplay: ${warning}`);
+    this.api = new EmbedApi(
+      {
+        typeCommands: (commands) => this.typeCommands(commands, 'instant'),
+        reset: () => this.reset(),
+        openLessonUrl: (path) => this.lessons.openUrl(path),
+        openLessonName: (name) => this.lessons.openByName(name),
+      },
+      origins,
+      (message, origin) => window.parent.postMessage(message, origin),
+    );
+    installEmbedApi(this.api);
     events?.attach({
       progress: (stage, loaded, total) => this.overlay.loading(progressText(stage, loaded, total)),
       ready: (timing) => {
@@ -178,6 +215,7 @@ export class Playground {
   /** Keys from the keyboard, a paste, or a script: to the guest, and to the command tracker. */
   typeKeys(keys: string): void {
     this.tracker.feed(keys);
+    this.api.keys(keys);
     if (this.client !== null) this.lastKeysSeq = this.client.send(keys);
   }
 
@@ -188,16 +226,13 @@ export class Playground {
 
   typeCommands(commands: string[], speed: 'human' | 'instant' = this.typing): Promise<boolean> {
     this.terminal?.focus();
+    this.lessons.runner.stopTyping(true);
     return this.typer.type(commands, speed);
-  }
-
-  runExample(id: string): void {
-    const example = EXAMPLES.find((e) => e.id === id);
-    if (example !== undefined) void this.typeCommands(example.commands);
   }
 
   private output(bytes: Uint8Array): void {
     if (this.config.testHooks) this.uart.push(bytes);
+    this.api.uart(bytes);
     this.terminal?.write(bytes);
   }
 
@@ -206,6 +241,7 @@ export class Playground {
     this.state = status.state;
     this.status.update(status);
     this.idle.report(status);
+    this.api.status(status);
     if (status.state === 'running' || status.state === 'idle') this.overlay.hide();
     if (status.state === 'powered-off') this.overlay.poweredOff(() => this.reset());
     if (status.state === 'idle' && !this.startupDone) {
@@ -224,10 +260,13 @@ export class Playground {
     ];
     if (commands.length > 0)
       await this.typeCommands(commands, this.config.embed ? 'instant' : this.typing);
+    const lesson = new URLSearchParams(location.search).get('lesson');
+    if (lesson !== null) await this.lessons.openFromParameter(lesson).catch(() => {});
   }
 
   private onHeap(result: DecodeResult): void {
     this.panel?.update(result);
+    this.api.heap(result);
     if (result.status === 'ok') {
       this.status.setAllocator(result.model.kindName);
       this.toolbar?.setAllocator(result.model.kindName);
@@ -251,6 +290,8 @@ export class Playground {
   /** What every restart clears: typing in progress, Stop, the terminal, the panels, the commands. */
   private forgetSession(): void {
     this.typer.cancel();
+    this.lessons.runner.stopTyping(false);
+    this.api.restarting();
     this.stopped = false;
     this.toolbar?.setRunning(false);
     this.terminal?.clear();

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/** The top bar: allocator choice, examples, run controls, share and theme. */
-import { EXAMPLES } from '../examples/example-scripts';
+/** The top bar: allocator choice, lessons, run controls, share and theme. */
+import { LESSONS } from '../lessons/lesson-catalog';
 import { button, el } from '../panel/dom';
 import { ALLOCATORS } from './url-config';
 
 export interface ToolbarActions {
   use(allocator: string): void;
-  example(id: string): void;
+  lesson(name: string): void;
   toggleRun(): void;
   reset(): void;
   share(): void;
@@ -29,21 +29,21 @@ export class Toolbar {
       this.allocatorSelect.append(el('option', { text: name, attrs: { value: name } }));
     this.allocatorSelect.addEventListener('change', () => actions.use(this.allocatorSelect.value));
 
-    const examples = el('select', {
+    const lessons = el('select', {
       className: 'select',
-      attrs: { 'aria-label': 'Run an example' },
+      attrs: { 'aria-label': 'Open a lesson' },
     });
-    examples.append(el('option', { text: 'Examples…', attrs: { value: '' } }));
-    for (const e of EXAMPLES)
-      examples.append(el('option', { text: e.title, title: e.summary, attrs: { value: e.id } }));
-    examples.addEventListener('change', () => {
-      if (examples.value !== '') actions.example(examples.value);
-      examples.value = '';
+    lessons.append(el('option', { text: 'Lessons…', attrs: { value: '' } }));
+    for (const { name, lesson } of LESSONS)
+      lessons.append(el('option', { text: lesson.title, attrs: { value: name } }));
+    lessons.addEventListener('change', () => {
+      if (lessons.value !== '') actions.lesson(lessons.value);
+      lessons.value = '';
     });
 
     const speed = el('select', {
       className: 'select',
-      attrs: { 'aria-label': 'Typing speed of examples' },
+      attrs: { 'aria-label': 'Typing speed of lessons' },
     });
     speed.append(
       el('option', { text: 'type like a person', attrs: { value: 'human' } }),
@@ -65,7 +65,7 @@ export class Toolbar {
     this.element = el('header', { className: 'toolbar' }, [
       el('h1', { className: 'brand', text: 'Allocator Playground' }),
       el('label', { className: 'field' }, ['allocator ', this.allocatorSelect]),
-      examples,
+      lessons,
       speed,
       el('span', { className: 'spacer' }),
       this.runButton,

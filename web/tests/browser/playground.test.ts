@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The playground in Chromium: boot, the session scripts byte-for-byte, the
 // panel against the kernel's own `info` after every command, click-to-free,
-// embed mode, crash and reset, Stop, the watchdog, the examples, and a
+// embed mode, crash and reset, Stop, the watchdog, and a
 // corrupted heap drawn as corrupted. No console errors anywhere.
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TestHooks } from '../../src/app/test-hooks';
-import { EXAMPLES } from '../../src/examples/example-scripts';
 import { Descriptor } from '../../src/heap/abi';
 import { openPage, startPreview, waitForPrompt } from '../../scripts/harness.mjs';
 import { infoBlocks, referenceTranscript, sessionKeys, sessionNames } from './support/reference';
@@ -523,26 +522,5 @@ describe('failures', () => {
     await expect
       .poll(() => text(page.locator('.findings')))
       .toContain('block runs past the heap end');
-  });
-});
-
-describe('examples', () => {
-  it('every example runs, and only the error example prints errors', async () => {
-    await open('&typing=instant');
-    for (const example of EXAMPLES) {
-      await page.evaluate(() => window.__allocplay.clearUart());
-      const before = await page.evaluate(() => window.__allocplay.commands().length);
-      await page.locator('.toolbar select[aria-label="Run an example"]').selectOption(example.id);
-      const expected = before + example.commands.length;
-      await page.waitForFunction((n) => window.__allocplay.commands().length >= n, expected, {
-        timeout: 30_000,
-      });
-      await page.evaluate(() => window.__allocplay.whenIdle());
-      const text = await uartText();
-      expect(text.includes('error:'), `${example.id}:\n${text}`).toBe(example.id === 'errors');
-      if (example.commands.includes('check')) expect(text).toContain('check: OK');
-      const program = example.commands.find((c) => c.startsWith('run '))?.slice(4);
-      if (program !== undefined) expect(text).toContain(`[${program} exited with code 0]`);
-    }
   });
 });
