@@ -215,8 +215,8 @@ export class Playground {
   /** Keys from the keyboard, a paste, or a script: to the guest, and to the command tracker. */
   typeKeys(keys: string): void {
     this.tracker.feed(keys);
-    this.api.keys(keys);
     if (this.client !== null) this.lastKeysSeq = this.client.send(keys);
+    this.api.keys(keys, this.lastKeysSeq);
   }
 
   /** Resolves when the guest is idle after everything typed so far. */

@@ -19,6 +19,9 @@ const PROMPT = /(?:^|\n)[a-z][a-z0-9-]*> /g;
 export class CommandOutput {
   private readonly tracker = new CommandTracker();
   private pending: string[] = [];
+  /** sequence number of the keys that entered the last pending command */
+  private lastSeq = 0;
+  private seq = 0;
   private text = '';
   private readonly decoder = new TextDecoder('latin1');
 
@@ -27,10 +30,13 @@ export class CommandOutput {
       // output before the first pending command's Enter is the echo of its typing: not wanted
       if (this.pending.length === 0) this.text = '';
       this.pending.push(command);
+      this.lastSeq = this.seq;
     });
   }
 
-  keys(keys: string): void {
+  /** Keys sent to the guest, with the sequence number the emulator gave them. */
+  keys(keys: string, seq: number): void {
+    this.seq = seq;
     this.tracker.feed(keys);
   }
 
@@ -38,9 +44,9 @@ export class CommandOutput {
     if (this.pending.length > 0) this.text += this.decoder.decode(bytes, { stream: true });
   }
 
-  /** The guest waits for input after every key sent: the pending commands are done. */
-  idle(): CommandDone[] {
-    if (this.pending.length === 0) return [];
+  /** The guest waits for input after the keys numbered `keysSeq`: commands entered by then are done. */
+  idle(keysSeq: number): CommandDone[] {
+    if (this.pending.length === 0 || keysSeq < this.lastSeq) return [];
     const text = this.text.replace(/\r/g, '');
     // segments between prompts; each begins with (the rest of) its command line's echo
     const segments = text.split(PROMPT);

@@ -73,8 +73,8 @@ export class EmbedApi {
 
   // ---- what the playground reports ----
 
-  keys(keys: string): void {
-    this.output.keys(keys);
+  keys(keys: string, seq: number): void {
+    this.output.keys(keys, seq);
   }
 
   uart(bytes: Uint8Array): void {
@@ -83,7 +83,7 @@ export class EmbedApi {
 
   status(status: StatusReport): void {
     if (status.state !== 'idle') return;
-    for (const done of this.output.idle()) {
+    for (const done of this.output.idle(status.keysSeq)) {
       for (const collector of this.collectors) collector.push(done);
       this.emit({ type: 'command-done', ...done });
     }

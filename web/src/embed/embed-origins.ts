@@ -4,7 +4,8 @@
  * origin always; and the page that embeds it — the origin named by the
  * `origin=` URL parameter, or, without one, the origin of
  * `document.referrer` when the playground is in a frame. Events go to the
- * parent frame at exactly that origin (never "*").
+ * parent frame at exactly that origin (never "*"), and not at all when the
+ * referrer shows that another origin framed the page.
  */
 
 export interface EmbedOrigins {
@@ -48,6 +49,12 @@ export function embedOrigins(
     else {
       allowed.add(origin);
       parent = origin;
+      // framed by someone else: its messages are refused, and it gets no events either
+      const framer = framed && referrer !== '' ? parseOrigin(new URL(referrer).origin) : null;
+      if (framer !== null && framer !== origin) {
+        parent = null;
+        warnings.push(`framed by ${framer}, not by ${origin} (origin=): no events are sent to it`);
+      }
     }
   } else if (framed && referrer !== '') {
     const origin = parseOrigin(new URL(referrer).origin);

@@ -38,6 +38,11 @@ export async function fetchLesson(path: string, pageUrl: string): Promise<Lesson
     throw new LessonError('it could not be fetched (network error or redirect)');
   }
   if (!response.ok) throw new LessonError(`the server answered HTTP ${response.status}`);
+  // a server that answers unknown paths with its home page (a single-page-app fallback)
+  if ((response.headers.get('content-type') ?? '').includes('text/html'))
+    throw new LessonError(
+      'the server answered with a web page, not a lesson file (is the address right?)',
+    );
   const declared = Number(response.headers.get('content-length') ?? '0');
   if (declared > MAX_LESSON_BYTES)
     throw new LessonError(`the file is larger than ${MAX_LESSON_BYTES / 1024} KiB`);
