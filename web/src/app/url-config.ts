@@ -6,7 +6,9 @@
  *   panels=terminal,heap,table,cpu          which panels to show
  *   theme=light|dark                        colour scheme (default: the system's)
  *   embed=1                                 chrome-less layout for course pages
- *   typing=instant|human                    how scripts are typed (default human)
+ *   typing=instant|human                    how scripts and lessons are typed (default human)
+ *   lesson=<name or relative URL>           a lesson opened after boot (read by the playground, lessons/)
+ *   origin=<origin>                         the page allowed to drive it by postMessage (embed/embed-origins.ts)
  *   test=1                                  test hooks (browser tests only)
  * Anything unknown or malformed is dropped and reported, never executed.
  */
