@@ -71,8 +71,8 @@ const decoder = new TextDecoder('latin1');
 const uartText = async (where: Page | Frame = page): Promise<string> =>
   decoder.decode(new Uint8Array(await where.evaluate(() => window.__allocplay.uartBytes())));
 
-const lessonPosition = (): Promise<string> =>
-  page.locator('.lesson-position').innerText({ timeout: 5000 });
+const lessonPosition = async (): Promise<string> =>
+  (await page.locator('.lesson-position').textContent({ timeout: 5000 })) ?? '';
 
 /** Waits until the lesson panel has typed its step and the guest is back at the prompt. */
 async function lessonSettled(): Promise<void> {
@@ -151,7 +151,7 @@ describe('lesson behaviour', () => {
     await page.waitForTimeout(500); // nothing of the buddy lesson follows
     expect(await page.evaluate(() => window.__allocplay.commands())).toEqual(['use first-fit']);
     expect(await uartText()).not.toContain('error:');
-    expect(await page.locator('.lesson-title').innerText()).toBe('Your first allocations');
+    expect(await page.locator('.lesson-title').textContent()).toBe('Your first allocations');
   });
 
   it('Previous replays the lesson up to the step before', async () => {
@@ -195,8 +195,8 @@ describe('lesson behaviour', () => {
       await waitForPrompt(page);
       const error = page.locator('.lesson-error');
       await expect.poll(() => error.isVisible(), { message: lesson }).toBe(true);
-      expect(await error.innerText(), lesson).toMatch(message);
-      expect(await error.innerText(), lesson).toMatch(/^Could not open the lesson /);
+      expect(await error.textContent(), lesson).toMatch(message);
+      expect(await error.textContent(), lesson).toMatch(/^Could not open the lesson /);
       expect(await page.locator('.lesson-controls').isVisible()).toBe(false);
       await page.evaluate(() => window.__allocplay.whenIdle());
       expect(await page.evaluate(() => window.__allocplay.commands()), lesson).toEqual([]);
@@ -209,7 +209,7 @@ describe('lesson behaviour', () => {
   it('?lesson= opens a lesson file from the page’s own server', async () => {
     await open('&typing=instant&lesson=lessons/buddy.json');
     await lessonSettled();
-    expect(await page.locator('.lesson-title').innerText()).toBe(
+    expect(await page.locator('.lesson-title').textContent()).toBe(
       'Buddy allocator: split and merge',
     );
     expect(await page.evaluate(() => window.__allocplay.commands())).toEqual(['use buddy', 'info']);
@@ -313,7 +313,7 @@ describe('embedding API', () => {
     return frame!;
   }
 
-  const logText = (): Promise<string> => page.locator('#log').innerText();
+  const logText = async (): Promise<string> => (await page.locator('#log').textContent()) ?? '';
 
   it('the example course page drives its same-origin playground', async () => {
     const frame = await openCoursePage(
@@ -327,7 +327,7 @@ describe('embedding API', () => {
       .toContain('alloc 100\n  allocated 100 bytes at 0x40400040 (usable 112)');
     await expect.poll(logText).toContain('heap: first-fit, 1 used / 1 free blocks, check OK');
     await page.getByRole('button', { name: 'fragmentation' }).click();
-    await expect.poll(() => frame.locator('.lesson-title').innerText()).toBe('Fragmentation');
+    await expect.poll(() => frame.locator('.lesson-title').textContent()).toBe('Fragmentation');
     await page.getByRole('button', { name: 'reset the machine' }).click();
     await expect.poll(logText).toMatch(/ready[\s\S]*ready/);
   });
