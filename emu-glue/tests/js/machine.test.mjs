@@ -168,3 +168,15 @@ test('loadData() rejects data outside RAM and changes nothing', () => {
   assert.throws(() => machine.loadData(-1, 'x'), /do not fit in RAM/);
   assert.equal(machine.read(RAM_BASE + RAM_SIZE - 1, 1)[0], 0);
 });
+
+test('an image that is not the firmware boots: the UART echo kernel answers keys', async () => {
+  machine.onOutput = null;
+  machine.load(await guest('uart_echo'));
+  assert.equal(machine.runUntilIdle(), 'idle');
+  assert.equal(text(machine.takeOutput()), 'echo kernel: no heap here, every key comes back\r\n');
+  machine.send('hello\r');
+  assert.equal(machine.runUntilIdle(), 'idle');
+  assert.equal(text(machine.takeOutput()), 'hello\r\n');
+  // no image header where the firmware has one (0x40080010): nothing for a heap panel
+  assert.notEqual(text(machine.read(0x40080010, 4)), 'APGH');
+});
