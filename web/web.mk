@@ -22,7 +22,7 @@ web-unit-test: | $(NODE_MODULES)
 
 # Browser tests serve the production build with vite preview and drive
 # Debian's Chromium through playwright-core.
-web-browser-test: web-build
+web-browser-test: web-build $(BUILD)/tests/guests/uart_echo.img
 	@echo "== web: browser tests (Chromium, playwright-core)"
 	npm run --silent test:browser
 

@@ -19,6 +19,8 @@ import { DARK_TERMINAL, LIGHT_TERMINAL, TerminalView } from '../terminal/termina
 import { Lessons } from '../lessons/lessons';
 import { humanBytes } from '../util/format';
 import { CommandTracker } from './command-tracker';
+import { FileLoading } from './file-loading';
+import { resolveKernelUrl } from './guest-files';
 import { IdleWaiter } from './idle-waiter';
 import { shareLink } from './share-link';
 import { StatusLine } from './status-line';
@@ -55,6 +57,7 @@ export class Playground {
   private readonly toolbar: Toolbar | null = null;
   readonly lessons: Lessons;
   readonly api: EmbedApi;
+  private readonly files: FileLoading | null = null;
   private stopped = false;
   private typing: 'human' | 'instant';
   private theme: 'light' | 'dark';
@@ -94,6 +97,15 @@ export class Playground {
         this.typing,
       );
       root.append(this.toolbar.element);
+      this.files = new FileLoading(
+        {
+          loadTrace: (bytes) => this.loadTrace(bytes),
+          bootImage: (bytes) => this.bootImage(bytes),
+        },
+        document.body,
+      );
+      this.toolbar.element.querySelector('.spacer')?.before(...this.files.controls);
+      root.append(this.files.notice);
     }
     root.append(workspace);
 
@@ -152,6 +164,13 @@ export class Playground {
     if (!show.has('terminal')) side.prepend(this.overlay.element);
     if (!config.embed) root.append(this.status.element);
     for (const warning of config.warnings) console.info(`allocplay: ${warning}`);
+    if (config.kernel !== null) {
+      const kernel = resolveKernelUrl(config.kernel, location.href);
+      if (!kernel.ok) {
+        console.info(`allocplay: ${kernel.message}`);
+        this.files?.say(kernel.message, 'bad');
+      }
+    }
 
     this.typer = new ScriptTyper({
       send: (keys) => this.typeKeys(keys),
@@ -298,6 +317,19 @@ export class Playground {
     this.panel?.reset();
     this.cpuPanel?.reset();
     this.tracker.clear();
+  }
+
+  /** A .rep trace into the trace area (0x47000000), then `trace` replays it. */
+  loadTrace(bytes: Uint8Array): void {
+    this.client?.loadTrace(bytes);
+    void this.typeCommands(['trace']);
+  }
+
+  /** Boots another kernel image in place of the running one (Reset boots it again). */
+  bootImage(bytes: Uint8Array): void {
+    this.forgetSession();
+    this.overlay.loading('Booting the image…');
+    this.client?.bootImage(bytes);
   }
 
   toggleRun(): void {

@@ -2,6 +2,7 @@
 /** Creates and starts the emulator worker; its events wait in a buffer for the playground. */
 import { BufferedEvents } from '../emu/buffered-events';
 import { EmulatorClient } from '../emu/emulator-client';
+import { resolveKernelUrl } from './guest-files';
 import type { PlaygroundConfig } from './url-config';
 
 export function canRunEmulator(): boolean {
@@ -17,7 +18,7 @@ export function startEmulator(
     {
       moduleUrl: new URL('emu/allocplay-emu.mjs', assetBase).href,
       wasmUrl: new URL('emu/allocplay-emu.wasm', assetBase).href,
-      imageUrl: new URL('kernel8.img', assetBase).href,
+      imageUrl: kernelImageUrl(config, assetBase),
     },
     events,
     () =>
@@ -29,4 +30,13 @@ export function startEmulator(
   );
   client.start();
   return { client, events };
+}
+
+/** ?kernel= when it is relative or same-origin (playground.ts says why not otherwise). */
+function kernelImageUrl(config: PlaygroundConfig, assetBase: URL): string {
+  if (config.kernel !== null) {
+    const resolved = resolveKernelUrl(config.kernel, location.href);
+    if (resolved.ok) return resolved.url;
+  }
+  return new URL('kernel8.img', assetBase).href;
 }

@@ -9,6 +9,7 @@
  *   typing=instant|human                    how scripts and lessons are typed (default human)
  *   lesson=<name or relative URL>           a lesson opened after boot (read by the playground, lessons/)
  *   origin=<origin>                         the page allowed to drive it by postMessage (embed/embed-origins.ts)
+ *   kernel=<relative or same-origin URL>    boot this raw image instead of kernel8.img
  *   test=1                                  test hooks (browser tests only)
  * Anything unknown or malformed is dropped and reported, never executed.
  */
@@ -25,6 +26,8 @@ export interface PlaygroundConfig {
   theme: 'light' | 'dark' | 'system';
   embed: boolean;
   typing: 'human' | 'instant';
+  /** the kernel parameter as given (guest-files.ts resolveKernelUrl decides) */
+  kernel: string | null;
   testHooks: boolean;
   /** what was ignored, to tell the user */
   warnings: string[];
@@ -88,6 +91,7 @@ export function parseConfig(search: string): PlaygroundConfig {
     theme,
     embed: params.get('embed') === '1',
     typing: params.get('typing') === 'instant' ? 'instant' : 'human',
+    kernel: params.get('kernel'),
     testHooks: params.get('test') === '1',
     warnings,
   };

@@ -107,6 +107,17 @@ export class EmulatorClient {
     });
   }
 
+  /** Puts a .rep trace in the trace area (0x47000000); it stays there across resets. */
+  loadTrace(bytes: Uint8Array): void {
+    this.post({ type: 'load-trace', bytes });
+  }
+
+  /** Boots another image in the same worker; Reset then boots it again. */
+  bootImage(image: Uint8Array): void {
+    this.post({ type: 'boot-image', image });
+    this.checkAlive();
+  }
+
   /** Test hooks: the worker ignores these unless started with testHooks. */
   testWriteMemory(address: number, bytes: Uint8Array): void {
     this.post({ type: 'test-write-memory', address, bytes });

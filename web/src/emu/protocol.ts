@@ -38,6 +38,10 @@ export type PageToWorker =
   | { type: 'reset' }
   | { type: 'ping'; id: number }
   | { type: 'read-memory'; id: number; address: number; length: number }
+  /** a .rep trace for the trace area (0x47000000), kept across resets */
+  | { type: 'load-trace'; bytes: Uint8Array }
+  /** boot this image now; Reset boots it again */
+  | { type: 'boot-image'; image: Uint8Array }
   | TestToWorker;
 
 /**

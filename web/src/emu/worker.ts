@@ -4,7 +4,7 @@
  * output, and decodes the heap from guest RAM (zero-copy) when its
  * generation moves (heap-watcher.ts). The page never blocks on any of it.
  */
-import { type Machine, RAM_BASE, createMachine } from '@emu-glue/machine';
+import { type Machine, RAM_BASE, TRACE_AREA, createMachine } from '@emu-glue/machine';
 import { GuestMemory } from '../heap/guest-memory';
 import { fetchBytes } from './asset-loader';
 import { CpuWatcher } from './cpu-watcher';
@@ -228,6 +228,18 @@ function restart(image: Uint8Array | null): void {
   loop.start();
 }
 
+/** Runs fn; an exception becomes a fatal report (the page offers to start again). */
+function guarded(what: string, fn: () => void): void {
+  try {
+    fn();
+  } catch (error) {
+    post({
+      type: 'fatal',
+      message: `${what}: ${error instanceof Error ? error.message : String(error)}`,
+    });
+  }
+}
+
 function handle(message: Exclude<PageToWorker, TestToWorker>): void {
   switch (message.type) {
     case 'boot':
@@ -257,6 +269,17 @@ function handle(message: Exclude<PageToWorker, TestToWorker>): void {
       break;
     case 'reset':
       restart(kernelImage);
+      break;
+    case 'load-trace':
+      guarded('The trace could not be put in guest memory', () =>
+        machine?.loadData(TRACE_AREA, message.bytes),
+      );
+      break;
+    case 'boot-image':
+      guarded('The image could not be booted', () => {
+        kernelImage = message.image;
+        restart(message.image);
+      });
       break;
     case 'ping':
       post({ type: 'pong', id: message.id });

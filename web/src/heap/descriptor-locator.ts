@@ -20,6 +20,10 @@ export type DescriptorLocation =
   /** `address`: where the problem is, if it is at one */
   | { ok: false; message: string; address?: number };
 
+/** What an image without the heap ABI header (not this project's kernel) gets. */
+export const NO_HEAP_DESCRIPTOR =
+  'no heap descriptor in this image (no Allocator Playground image header at 0x40080010)';
+
 export const DEFAULT_IMAGE_HEADER_ADDRESS = IMAGE_LOAD_ADDRESS + IMAGE_HEADER_OFFSET;
 
 /** Says which versions disagree and what to do, whichever side is older. */
@@ -34,11 +38,7 @@ export function locateDescriptor(
   if (!memory.contains(header, ImageHeader.size))
     return { ok: false, message: 'the image header is outside guest memory', address: header };
   if (memory.u32(header + ImageHeader.magic) !== IMAGE_MAGIC)
-    return {
-      ok: false,
-      message: 'no Allocator Playground image header (bad magic)',
-      address: header,
-    };
+    return { ok: false, message: NO_HEAP_DESCRIPTOR, address: header };
   const headerVersion = memory.u32(header + ImageHeader.abiVersion);
   if (headerVersion !== ABI_VERSION)
     return { ok: false, message: abiMismatch('the kernel image', headerVersion), address: header };

@@ -5,6 +5,7 @@
  * dump and a Free action, and the timeline. It draws decoded models only; a
  * Free types `free 0x…` into the terminal, the panel never writes memory.
  */
+import { NO_HEAP_DESCRIPTOR } from '../heap/descriptor-locator';
 import type { DecodeResult, HeapBlock, HeapModel } from '../heap/model';
 import { hexAddress, humanBytes } from '../util/format';
 import type { BlockTable } from './block-table';
@@ -153,7 +154,9 @@ export class HeapPanel {
       return;
     }
     if (result.status === 'invalid') {
-      this.setState(result.findings[0]?.message ?? 'no heap', 'bad');
+      const message = result.findings[0]?.message ?? 'no heap';
+      // another kernel, not a broken one: say so calmly
+      this.setState(message, message === NO_HEAP_DESCRIPTOR ? 'muted' : 'bad');
       return;
     }
     const model = result.model;

@@ -14,6 +14,7 @@ import {
   TLSF_SL_COUNT,
 } from '../../src/heap/abi';
 import { decodeHeap } from '../../src/heap/decoder';
+import { NO_HEAP_DESCRIPTOR } from '../../src/heap/descriptor-locator';
 import { GuestMemory } from '../../src/heap/guest-memory';
 import type { DecodeResult, HeapModel } from '../../src/heap/model';
 import { loadFixtureMemory } from '../support/snapshot';
@@ -81,7 +82,11 @@ describe('descriptor', () => {
   it('a bad image header magic is invalid', () => {
     const memory = loadFixtureMemory('first-fit-basic');
     writeU32(memory, IMAGE_HEADER, 0x12345678);
-    expect(timedDecode(memory)).toMatchObject({ status: 'invalid' });
+    expect(timedDecode(memory)).toMatchObject({
+      status: 'invalid',
+      findings: [{ message: NO_HEAP_DESCRIPTOR }],
+    });
+    expect(NO_HEAP_DESCRIPTOR).toMatch(/^no heap descriptor in this image/);
   });
 
   it('a bad descriptor magic is invalid', () => {
