@@ -22,9 +22,10 @@
 
 static trace_result result; /* large: keep it off the stack */
 
+/* Narrow enough for a 54-column terminal (the page at 1024 pixels). */
 static void print_table_header(void)
 {
-    kprintf("allocator       ops  failed  errors    util  instructions/op  check\n");
+    kprintf("allocator    ops failed errors   util instr/op  check\n");
 }
 
 typedef struct {
@@ -46,7 +47,7 @@ static void print_row(const char *name, const trace_result *r)
     if (r->high_water > 0)
         util = tenths(r->peak_payload * 1000 / r->high_water);
     tenths_text per_op = tenths(r->ops ? r->instructions * 10 / r->ops : 0);
-    kprintf("%-12s %6u  %6u  %6u  %5s%%  %15s  %s%s\n", name, (unsigned)r->ops, (unsigned)r->failed,
+    kprintf("%-9s %6u %6u %6u %5s%% %8s  %s%s\n", name, (unsigned)r->ops, (unsigned)r->failed,
             (unsigned)r->errors, util.text, per_op.text, r->check.ok ? "OK" : "FAILED",
             r->interrupted ? " (interrupted)" : "");
     if (r->errors > 0)
@@ -84,10 +85,9 @@ void cmd_trace(const apg_words *w)
         return;
     }
     const apg_allocator *current = heap_active();
-    kprintf("trace: %u requests, %u ids, weight %u (suggested heap %llu bytes); a fresh heap "
-            "%s\n",
-            (unsigned)h.ops, (unsigned)h.ids, (unsigned)h.weight, (unsigned long long)h.heap_hint,
-            all ? "for each allocator" : "for the replay");
+    /* the header's suggested heap size and weight are unused, as in mdriver */
+    kprintf("trace: %u requests, %u ids, %s\n", (unsigned)h.ops, (unsigned)h.ids,
+            all ? "a fresh heap each" : "on a fresh heap");
     print_table_header();
     if (!all) {
         run_on(current, text);

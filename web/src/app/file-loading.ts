@@ -18,7 +18,7 @@ export class FileLoading {
   /** the toolbar's buttons (and their hidden inputs) */
   readonly controls: HTMLElement[];
   /** one line of feedback: what was loaded, or why not */
-  readonly notice = el('p', {
+  readonly notice = el('span', {
     className: 'file-notice',
     attrs: { role: 'status', 'aria-live': 'polite' },
   });

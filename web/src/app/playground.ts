@@ -105,7 +105,7 @@ export class Playground {
         document.body,
       );
       this.toolbar.element.querySelector('.spacer')?.before(...this.files.controls);
-      root.append(this.files.notice);
+      this.status.element.append(this.files.notice);
     }
     root.append(workspace);
 

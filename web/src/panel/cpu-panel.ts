@@ -6,6 +6,7 @@
  * copied; rows are kept by event number and only new or changed ones are
  * touched, so a screen reader's log announces only what is new.
  */
+import { NO_HEAP_DESCRIPTOR } from '../heap/descriptor-locator';
 import { describeEvent, eventLine } from '../cpu/event-text';
 import { describeExceptionLevel } from '../cpu/exception-level';
 import type { CpuModel, GuestEvent } from '../cpu/model';
@@ -113,7 +114,12 @@ export class CpuPanel {
     const events = model.log?.events ?? [];
     this.program.textContent = programText(model, events);
     this.count.textContent = model.log === null ? '' : countText(model.log.written, events.length);
-    this.problems.replaceChildren(...model.problems.map((p) => el('li', { text: p })));
+    this.problems.replaceChildren(
+      // another kernel, not a broken one: said calmly
+      ...model.problems.map((p) =>
+        el('li', { text: p, ...(p === NO_HEAP_DESCRIPTOR ? { className: 'muted' } : {}) }),
+      ),
+    );
 
     const atBottom =
       this.scroller.scrollTop + this.scroller.clientHeight >= this.scroller.scrollHeight - 4;
