@@ -22,6 +22,9 @@ const ECHO_IMAGE = join(REPO_ROOT, 'build/tests/guests/uart_echo.img');
 const BINARY_TRACE = join(REPO_ROOT, 'firmware/tests/traces/binary.rep');
 const TRACE_GOLDEN = join(REPO_ROOT, 'firmware/tests/golden/trace-binary.out');
 
+/** the machine is shared: a boot may take seconds */
+const PATIENT = { timeout: 20_000 };
+
 let preview: Awaited<ReturnType<typeof startPreview>>;
 let errors: string[] = [];
 let page: Page;
@@ -86,7 +89,7 @@ describe('traces', () => {
       document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true }));
     });
     await expect
-      .poll(() => page.locator('.file-notice.bad').textContent())
+      .poll(() => page.locator('.file-notice.bad').textContent(), PATIENT)
       .toContain('huge.rep is 16777217 bytes: the trace area holds at most');
     expect(await uartText()).toBe(before);
   });
@@ -95,11 +98,13 @@ describe('traces', () => {
 describe('any kernel image', () => {
   it('boots a non-firmware image from ?kernel= with a working terminal', async () => {
     await open('&kernel=test-guests/uart_echo.img');
-    await expect.poll(uartText).toBe('echo kernel: no heap here, every key comes back\r\n');
+    await expect
+      .poll(uartText, PATIENT)
+      .toBe('echo kernel: no heap here, every key comes back\r\n');
     await page.evaluate(() => window.__allocplay.type('hello\r'));
-    await expect.poll(uartText).toContain('every key comes back\r\nhello\r\n');
-    await expect.poll(() => page.locator('.xterm-rows').textContent()).toContain('hello');
-    await expect.poll(heapState).toBe(NO_HEAP_DESCRIPTOR);
+    await expect.poll(uartText, PATIENT).toContain('every key comes back\r\nhello\r\n');
+    await expect.poll(() => page.locator('.xterm-rows').textContent(), PATIENT).toContain('hello');
+    await expect.poll(heapState, PATIENT).toBe(NO_HEAP_DESCRIPTOR);
     expect(await page.locator('.terminal-overlay').isHidden()).toBe(true);
   });
 
@@ -107,16 +112,20 @@ describe('any kernel image', () => {
     await open();
     await page.evaluate(() => window.__allocplay.clearUart());
     await page.locator('input.file-input[accept=".img,.bin"]').setInputFiles(ECHO_IMAGE);
-    await expect.poll(uartText).toBe('echo kernel: no heap here, every key comes back\r\n');
-    await expect.poll(heapState).toBe(NO_HEAP_DESCRIPTOR);
+    await expect
+      .poll(uartText, PATIENT)
+      .toBe('echo kernel: no heap here, every key comes back\r\n');
+    await expect.poll(heapState, PATIENT).toBe(NO_HEAP_DESCRIPTOR);
     await page.evaluate(() => window.__allocplay.clearUart());
     await page.getByRole('button', { name: 'Reset' }).click();
-    await expect.poll(uartText).toBe('echo kernel: no heap here, every key comes back\r\n');
+    await expect
+      .poll(uartText, PATIENT)
+      .toBe('echo kernel: no heap here, every key comes back\r\n');
   });
 
   it('refuses a ?kernel= on another origin with one message and boots the playground kernel', async () => {
     await open('&kernel=https://example.com/evil.img');
-    await expect.poll(uartText).toMatch(/Allocator Playground kernel[\s\S]*first-fit> $/);
+    await expect.poll(uartText, PATIENT).toMatch(/Allocator Playground kernel[\s\S]*first-fit> $/);
     expect(await page.locator('.file-notice.bad').textContent()).toContain(
       'only relative or same-origin URLs',
     );
