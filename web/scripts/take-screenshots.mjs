@@ -5,7 +5,10 @@
  * Chromium, driven through the test hooks.
  *   usage: node web/scripts/take-screenshots.mjs [OUTPUT_DIR] [--theme light|dark] [--all] [--only NAME,...]
  * Writes playground.png, tlsf.png (the other theme), buddy.png,
- * corrupted.png, usermode.png and compare.png; --all adds page.png and embed.png;
+ * corrupted.png, usermode.png, compare.png and lesson.png (the fragmentation
+ * lesson at its fourth step); --all adds page.png, embed.png and the lesson at
+ * the other three sizes (lesson-1024x640.png, lesson-800x560-embed.png,
+ * lesson-400x700.png);
  * --only usermode (for example) writes just the ones named.
  */
 import { mkdirSync } from 'node:fs';
@@ -179,6 +182,32 @@ try {
     await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
     await page.screenshot({ path: join(out, 'compare.png') });
     console.log(`wrote ${join(out, 'compare.png')}`);
+    await close();
+  }
+  // a lesson open at its fourth step, at the four sizes the page is designed for
+  const lessonSizes = [
+    { name: 'lesson', width: 1400, height: 900, query: '', extra: false },
+    { name: 'lesson-1024x640', width: 1024, height: 640, query: '', extra: true },
+    { name: 'lesson-800x560-embed', width: 800, height: 560, query: '&embed=1', extra: true },
+    { name: 'lesson-400x700', width: 400, height: 700, query: '', extra: true },
+  ];
+  for (const size of lessonSizes) {
+    if (!wanted(size.name, size.extra)) continue;
+    const { page, close } = await openPage(
+      `${preview.url}?test=1&theme=${theme}&typing=instant&lesson=fragmentation${size.query}`,
+      { width: size.width, height: size.height },
+    );
+    await waitForPrompt(page);
+    const settled = () =>
+      page.waitForFunction(() => document.querySelector('.lesson-panel:not(.busy):not([hidden])'));
+    await settled();
+    for (let step = 0; step < 3; step++) {
+      await page.getByRole('button', { name: 'Next' }).click();
+      await settled();
+    }
+    await settle(page);
+    await page.screenshot({ path: join(out, `${size.name}.png`) });
+    console.log(`wrote ${join(out, `${size.name}.png`)}`);
     await close();
   }
 } finally {

@@ -30,7 +30,7 @@ export class Toolbar {
     this.allocatorSelect.addEventListener('change', () => actions.use(this.allocatorSelect.value));
 
     const lessons = el('select', {
-      className: 'select',
+      className: 'select lessons-menu',
       attrs: { 'aria-label': 'Open a lesson' },
     });
     lessons.append(el('option', { text: 'Lessons…', attrs: { value: '' } }));

@@ -31,7 +31,11 @@ export class LessonPanel {
   constructor(actions: LessonPanelActions) {
     this.title = el('h2', { className: 'lesson-title', attrs: { id: 'lesson-title' } });
     this.position = el('span', { className: 'lesson-position muted' });
-    this.text = el('div', { className: 'lesson-text', attrs: { 'aria-live': 'polite' } });
+    // focusable: on a short screen the text scrolls, and a keyboard must be able to scroll it
+    this.text = el('div', {
+      className: 'lesson-text',
+      attrs: { 'aria-live': 'polite', tabindex: '0' },
+    });
     this.commands = el('p', { className: 'lesson-commands muted' });
     this.error = el('p', { className: 'lesson-error', attrs: { role: 'alert' } });
     this.previousButton = button(
