@@ -175,7 +175,9 @@ describe('lesson behaviour', () => {
     const cases: Array<[string, RegExp]> = [
       ['https://evil.example/x.json', /is not a relative address/],
       ['//evil.example/x.json', /is not a relative address/],
-      ['lessons/missing.json', /HTTP 404|a web page, not a lesson file/],
+      // vite preview answers a missing file with its home page (a single-page-app fallback)
+      ['lessons/missing.json', /answered with a web page, not a lesson file/],
+      ['bad/missing.json', /the server answered HTTP 404/],
       ['bad/not-json.json', /not valid JSON/],
       ['bad/no-steps.json', /"steps" must be a list/],
       ['bad/wrong-type.json', /step 1, command 1 must be a string/],
@@ -188,7 +190,9 @@ describe('lesson behaviour', () => {
         'no-steps.json': '{"format": 1, "title": "x"}',
         'wrong-type.json': '{"format": 1, "title": "x", "steps": [{"text": "a", "commands": [1]}]}',
       };
-      return route.fulfill({ contentType: 'application/json', body: body[name] ?? '' });
+      return body[name] === undefined
+        ? route.fulfill({ status: 404, contentType: 'text/plain', body: 'not found' })
+        : route.fulfill({ contentType: 'application/json', body: body[name] });
     });
     for (const [lesson, message] of cases) {
       await page.goto(`${preview.url}?test=1&lesson=${encodeURIComponent(lesson)}`);
