@@ -67,6 +67,9 @@ export class ComparePage {
       spellcheck: 'false',
     },
   });
+  /** lines typed in the command field, for up/down */
+  private readonly typed: string[] = [];
+  private typedCursor: number | null = null;
   private commandNumber = 0;
   private shown = -1;
   private generation = 0;
@@ -134,6 +137,10 @@ export class ComparePage {
     this.scrubber.addEventListener('input', () => this.show(Number(this.scrubber.value)));
     this.input.addEventListener('keydown', (event) => {
       if (event.key === 'Enter') this.submitInput();
+      else if (event.key === 'ArrowUp' || event.key === 'ArrowDown') {
+        event.preventDefault();
+        this.recall(event.key === 'ArrowUp' ? -1 : 1);
+      }
     });
     const bar = el('header', { className: 'toolbar compare-bar' }, [
       el('strong', { className: 'brand', text: 'Compare' }),
@@ -202,6 +209,7 @@ export class ComparePage {
     this.shown = index === this.records.length - 1 ? -1 : index;
     const record = this.records[index]!;
     this.scrubber.value = String(index);
+    this.scrubber.setAttribute('aria-valuetext', `#${record.number} ${record.command}`);
     this.scrubLabel.textContent = `#${record.number} ${record.command}${this.isLive() ? ' (latest)' : ` (latest: #${this.records.at(-1)!.number})`}`;
     this.liveButton.disabled = this.isLive();
     this.commandList.querySelectorAll('button').forEach((b, i) => {
@@ -247,8 +255,20 @@ export class ComparePage {
     return this.shown === -1;
   }
 
+  /** Up and down walk through what was typed in the field, as in the shell. */
+  private recall(step: number): void {
+    const cursor = Math.min(
+      this.typed.length,
+      Math.max(0, (this.typedCursor ?? this.typed.length) + step),
+    );
+    this.typedCursor = cursor;
+    this.input.value = this.typed[cursor] ?? '';
+  }
+
   private submitInput(): void {
     const commands = parseScript(this.input.value);
+    if (this.input.value.trim() !== '') this.typed.push(this.input.value.trim());
+    this.typedCursor = null;
     this.input.value = '';
     if (commands.length > 0) void this.enqueue(commands);
   }

@@ -152,6 +152,21 @@ describe('compare mode', () => {
     expect(records[6]!.results[0]!.figures!.usedBytes).not.toBe(
       records[9]!.results[0]!.figures!.usedBytes,
     );
+
+    // Reset: every machine reboots, numbering starts again at the machines' own `use`
+    await page.getByRole('button', { name: 'Reset' }).click();
+    await page.waitForFunction(() => window.__compare.records().length === 1, null, {
+      timeout: 30_000,
+    });
+    await page.evaluate(() => window.__compare.run(['alloc 10', 'free $2']));
+    const after = await page.evaluate(() => window.__compare.records());
+    expect(after.map((r) => `${r.number} ${r.command}`)).toEqual([
+      '1 use first-fit',
+      '2 alloc 10',
+      '3 free $2',
+    ]);
+    for (const result of after[2]!.results) expect(result.reply).toMatch(/^freed 0x/m);
+    expect(await page.locator('.compare-commands li').count()).toBe(3);
   });
 
   it('a panel’s Free frees the same block on every machine, as free $N', async () => {
@@ -174,6 +189,18 @@ describe('compare mode', () => {
     expect(last.command).toBe('free $3');
     for (const result of last.results)
       expect(result.reply).toMatch(/^freed 0x[0-9a-f]+ \(\d+ usable bytes\)$/m);
+
+    // the command field: `;` separates commands; up recalls the line
+    const field = page.locator('.compare-input');
+    await field.fill('alloc 64; free $6');
+    await field.press('Enter');
+    await page.waitForFunction(() => window.__compare.records().length === 7);
+    const typed = (await page.evaluate(() => window.__compare.records())).slice(5);
+    expect(typed.map((r) => `${r.number} ${r.command}`)).toEqual(['6 alloc 64', '7 free $6']);
+    for (const result of typed[1]!.results) expect(result.reply).toMatch(/^freed 0x/m);
+    expect(await field.inputValue()).toBe('');
+    await field.press('ArrowUp');
+    expect(await field.inputValue()).toBe('alloc 64; free $6');
   });
 
   it('refuses a bad compare= with one message and gives the ordinary playground', async () => {
