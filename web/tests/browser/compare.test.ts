@@ -41,7 +41,7 @@ afterEach(async () => {
 
 async function openCompare(query: string): Promise<void> {
   ({ page, errors, close: closePage } = await openPage(`${preview.url}?test=1&${query}`));
-  await page.waitForFunction(() => window.__compare !== undefined, null, { timeout: 30_000 });
+  await page.waitForFunction(() => window.__compare !== undefined, null, { timeout: 60_000 });
   await page.evaluate(() => window.__compare.settled());
 }
 
@@ -184,7 +184,9 @@ describe('compare mode', () => {
     expect(index).toBeGreaterThanOrEqual(0);
     await page.evaluate((i) => window.__compare.selectBlock(1, i), index);
     await page.locator('.compare-machine[data-allocator="buddy"] .detail-actions button').click();
-    await page.waitForFunction(() => window.__compare.records().length === 5);
+    await page.waitForFunction(() => window.__compare.records().length === 5, null, {
+      timeout: 60_000,
+    });
     const last = (await page.evaluate(() => window.__compare.records())).at(-1)!;
     expect(last.command).toBe('free $3');
     for (const result of last.results)
@@ -194,7 +196,9 @@ describe('compare mode', () => {
     const field = page.locator('.compare-input');
     await field.fill('alloc 64; free $6');
     await field.press('Enter');
-    await page.waitForFunction(() => window.__compare.records().length === 7);
+    await page.waitForFunction(() => window.__compare.records().length === 7, null, {
+      timeout: 60_000,
+    });
     const typed = (await page.evaluate(() => window.__compare.records())).slice(5);
     expect(typed.map((r) => `${r.number} ${r.command}`)).toEqual(['6 alloc 64', '7 free $6']);
     for (const result of typed[1]!.results) expect(result.reply).toMatch(/^freed 0x/m);
@@ -209,7 +213,7 @@ describe('compare mode', () => {
       errors,
       close: closePage,
     } = await openPage(`${preview.url}?test=1&compare=first-fit,nope`));
-    await waitForPrompt(page);
+    await waitForPrompt(page, 60_000);
     const note = page.locator('.compare-refused');
     expect(await note.count()).toBe(1);
     expect(await note.textContent()).toContain('Unknown allocator "nope"');
