@@ -87,6 +87,11 @@ export class Toolbar {
   }
 
   setAllocator(name: string): void {
+    // an allocator only some images have (a student's `mm`) joins the list
+    // once the kernel runs it; "kind 9" from a damaged descriptor does not
+    const listed = [...this.allocatorSelect.options].some((o) => o.value === name);
+    if (!listed && /^[a-z-]+$/.test(name))
+      this.allocatorSelect.append(el('option', { text: name, attrs: { value: name } }));
     this.allocatorSelect.value = name;
   }
 
