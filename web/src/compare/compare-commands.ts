@@ -57,3 +57,17 @@ export class BlockNumbers {
     this.byAddress.clear();
   }
 }
+
+/**
+ * A lesson written for one allocator names blocks by that allocator's
+ * addresses (`free 0x40400040`); on the machine running that allocator the
+ * address is the block some command N returned, and `$N` is the same block
+ * on every machine. Commands without such an address are returned unchanged,
+ * and so are addresses no command here returned (the kernels then explain).
+ */
+export function translateAddress(command: string, reference: BlockNumbers): string {
+  const m = /^(free|realloc|corrupt)([ \t]+)(0x[0-9a-fA-F]+)(?=$|[ \t])/.exec(command);
+  if (m === null) return command;
+  const n = reference.numberOf(Number(m[3]));
+  return n === null ? command : `${m[1]}${m[2]}$${n}${command.slice(m[0].length)}`;
+}

@@ -6,14 +6,38 @@
  * own allocator, so the numbering is the same as in the single-machine page.
  */
 
+import { LESSONS } from '../lessons/lesson-catalog';
+
 export interface CompareLesson {
   id: string;
   title: string;
   commands: string[];
+  /**
+   * The allocator whose addresses the lesson's commands quote (from its
+   * leading `use`), or null when it names blocks only by `$N`: compare mode
+   * translates the addresses to `$N` on that allocator's machine.
+   */
+  addressesOf: string | null;
+}
+
+/** The page's own lessons (web/lessons/), every step's commands in a row. */
+export function catalogLessons(): CompareLesson[] {
+  return LESSONS.map(({ name, lesson }) => {
+    const commands = lesson.steps.flatMap((step) => step.commands);
+    const quotesAddresses = commands.some((c) => /0x[0-9a-fA-F]/.test(c));
+    const use = /^use[ \t]+(\S+)/.exec(commands[0] ?? '');
+    return {
+      id: `lesson:${name}`,
+      title: `${lesson.title} (lesson)`,
+      commands,
+      addressesOf: quotesAddresses ? (use?.[1] ?? 'first-fit') : null,
+    };
+  });
 }
 
 export const COMPARE_LESSONS: CompareLesson[] = [
   {
+    addressesOf: null,
     id: 'holes',
     title: 'Holes: free every other block, then ask for a bigger one',
     commands: [
@@ -33,6 +57,7 @@ export const COMPARE_LESSONS: CompareLesson[] = [
     ],
   },
   {
+    addressesOf: null,
     id: 'sizes',
     title: 'Odd sizes: what each allocator rounds a request up to',
     commands: [
@@ -47,6 +72,7 @@ export const COMPARE_LESSONS: CompareLesson[] = [
     ],
   },
   {
+    addressesOf: null,
     id: 'realloc',
     title: 'Growing a block with realloc (in place or moved?)',
     commands: [
@@ -61,6 +87,7 @@ export const COMPARE_LESSONS: CompareLesson[] = [
     ],
   },
   {
+    addressesOf: null,
     id: 'exhaustion',
     title: 'Running out: large requests until one fails',
     commands: [

@@ -13,8 +13,8 @@ import { type AllocatorName, type PlaygroundConfig, parseScript } from '../app/u
 import { button, el } from '../panel/dom';
 import type { HeapModel } from '../heap/model';
 import { HeapPanel } from '../panel/heap-panel';
-import { BlockNumbers, planCommand } from './compare-commands';
-import { COMPARE_LESSONS } from './compare-lessons';
+import { BlockNumbers, planCommand, translateAddress } from './compare-commands';
+import { COMPARE_LESSONS, type CompareLesson, catalogLessons } from './compare-lessons';
 import { type CommandResult, CompareMachine } from './compare-machine';
 import { type Figures, failedRequest, figuresOf } from './figures';
 import { figuresTable } from './figures-table';
@@ -148,14 +148,15 @@ export class ComparePage {
       button('Run', () => this.submitInput(), 'button primary'),
     ]);
     if (!config.embed) {
+      const all = [...COMPARE_LESSONS, ...catalogLessons()];
       const lessons = el('select', { className: 'select', attrs: { 'aria-label': 'Lesson' } }, [
-        ...COMPARE_LESSONS.map((l) => el('option', { text: l.title, attrs: { value: l.id } })),
+        ...all.map((l) => el('option', { text: l.title, attrs: { value: l.id } })),
       ]);
       bar.append(
         lessons,
         button('Run lesson', () => {
-          const lesson = COMPARE_LESSONS.find((l) => l.id === lessons.value);
-          if (lesson !== undefined) this.enqueue(lesson.commands);
+          const lesson = all.find((l) => l.id === lessons.value);
+          if (lesson !== undefined) this.runLesson(lesson);
         }),
         button('Reset', () => void this.reset()),
         el('a', { className: 'button', text: 'One machine', attrs: { href: singleMachineLink() } }),
@@ -191,16 +192,35 @@ export class ComparePage {
     return this.queue;
   }
 
-  /** Queues commands; each runs on every machine once the previous one finished everywhere. */
-  enqueue(commands: readonly string[]): Promise<void> {
+  /**
+   * Queues commands; each runs on every machine once the previous one
+   * finished everywhere. With `addressesOf`, block addresses in them are
+   * that allocator's, and become `$N` on its machine before they are sent.
+   */
+  enqueue(commands: readonly string[], addressesOf: number | null = null): Promise<void> {
     const mine = this.generation;
     for (const command of commands) {
       this.queue = this.queue.then(async () => {
         await this.ready;
-        if (mine === this.generation) await this.runCommand(command);
+        if (mine !== this.generation) return;
+        const reference = addressesOf === null ? null : this.views[addressesOf]!.numbers;
+        await this.runCommand(reference === null ? command : translateAddress(command, reference));
       });
     }
     return this.queue;
+  }
+
+  /** A lesson that quotes one allocator's addresses needs that allocator among the machines. */
+  runLesson(lesson: CompareLesson): Promise<void> {
+    if (lesson.addressesOf === null) return this.enqueue(lesson.commands);
+    const reference = this.allocators.indexOf(lesson.addressesOf as AllocatorName);
+    if (reference < 0) {
+      this.say(
+        `"${lesson.title}" names blocks by ${lesson.addressesOf} addresses: compare ${lesson.addressesOf} too to run it here.`,
+      );
+      return Promise.resolve();
+    }
+    return this.enqueue(lesson.commands, reference);
   }
 
   /** Record index `index` on the panels, the reply boxes and the figures table. */

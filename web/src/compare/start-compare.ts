@@ -4,6 +4,7 @@ import type { AllocatorName, PlaygroundConfig } from '../app/url-config';
 import type { HeapModel } from '../heap/model';
 import { button, el } from '../panel/dom';
 import './compare.css';
+import { COMPARE_LESSONS, catalogLessons } from './compare-lessons';
 import { ComparePage, type CompareRecord } from './compare-page';
 
 /** window.__compare, installed only with ?test=1, for the browser tests. */
@@ -12,6 +13,8 @@ export interface CompareTestHooks {
   /** every machine booted and everything queued so far has run */
   settled(): Promise<void>;
   run(commands: string[]): Promise<void>;
+  /** runs a lesson of the menu by id, as its button does */
+  runLesson(id: string): Promise<void>;
   records(): Array<
     Omit<CompareRecord, 'results'> & {
       results: Array<Omit<CompareRecord['results'][number], 'heap'>>;
@@ -39,6 +42,12 @@ export function startCompare(
       allocators,
       settled: () => page.whenSettled(),
       run: (commands) => page.enqueue(commands),
+      runLesson: (id) => {
+        const lesson = [...COMPARE_LESSONS, ...catalogLessons()].find((l) => l.id === id);
+        return lesson === undefined
+          ? Promise.reject(new Error(`no lesson ${id}`))
+          : page.runLesson(lesson);
+      },
       // the heap pictures are large; tests read figures and replies
       records: () =>
         page.records.map((r) => ({ ...r, results: r.results.map(({ heap: _, ...rest }) => rest) })),

@@ -205,6 +205,18 @@ describe('compare mode', () => {
     expect(await field.inputValue()).toBe('');
     await field.press('ArrowUp');
     expect(await field.inputValue()).toBe('alloc 64; free $6');
+
+    // a page lesson written with first-fit addresses: they become $N on the first-fit machine
+    await page.evaluate(() => window.__compare.runLesson('lesson:fragmentation'));
+    const lesson = (await page.evaluate(() => window.__compare.records())).slice(7);
+    const frees = lesson.filter((r) => r.command.startsWith('free '));
+    expect(frees.length).toBeGreaterThan(0);
+    for (const record of frees) {
+      expect(record.sent[0], record.command).toMatch(/^free \$\d+$/);
+      for (const result of record.results) expect(result.reply).toMatch(/^freed 0x/m);
+    }
+    for (const record of lesson)
+      for (const result of record.results) expect(result.reply).not.toMatch(/^error:/m);
   });
 
   it('refuses a bad compare= with one message and gives the ordinary playground', async () => {

@@ -3,8 +3,8 @@
 // sent, the block numbers learnt from replies, and the figures.
 import { describe, expect, it } from 'vitest';
 import { parseCompare } from '../../src/compare/compare-config';
-import { BlockNumbers, planCommand } from '../../src/compare/compare-commands';
-import { COMPARE_LESSONS } from '../../src/compare/compare-lessons';
+import { BlockNumbers, planCommand, translateAddress } from '../../src/compare/compare-commands';
+import { COMPARE_LESSONS, catalogLessons } from '../../src/compare/compare-lessons';
 import { failedRequest, fragmentation, infoTotals } from '../../src/compare/figures';
 
 describe('compare=', () => {
@@ -86,6 +86,29 @@ describe('commands in compare mode', () => {
     expect(n.numberOf(0x40400200)).toBe(4);
     n.note(7, 'reset\nheap reset: tlsf re-initialised, every block released\n');
     expect(n.numberOf(0x40400200)).toBeNull();
+  });
+
+  it('turns a lesson’s addresses into $N on the machine of the lesson’s allocator', () => {
+    const n = new BlockNumbers();
+    n.note(2, 'allocated 100 bytes at 0x40400040 (usable 112)\n');
+    expect(translateAddress('free 0x40400040', n)).toBe('free $2');
+    expect(translateAddress('realloc 0x40400040 300', n)).toBe('realloc $2 300');
+    expect(translateAddress('corrupt\t0x40400040', n)).toBe('corrupt\t$2');
+    // not a block some command returned here: sent as written, the kernels explain
+    expect(translateAddress('free 0x40400041', n)).toBe('free 0x40400041');
+    expect(translateAddress('free 0x404000400', n)).toBe('free 0x404000400');
+    expect(translateAddress('alloc 0x40400040', n)).toBe('alloc 0x40400040');
+    expect(translateAddress('free $2', n)).toBe('free $2');
+  });
+
+  it('offers the page’s lessons, saying whose addresses they quote', () => {
+    const lessons = catalogLessons();
+    const fragmentation = lessons.find((l) => l.id === 'lesson:fragmentation');
+    expect(fragmentation?.addressesOf).toBe('first-fit');
+    expect(fragmentation?.commands[0]).toBe('use first-fit');
+    expect(lessons.find((l) => l.id === 'lesson:buddy')?.addressesOf).toBe('buddy');
+    expect(lessons.find((l) => l.id === 'lesson:user-programs')?.addressesOf).toBeNull();
+    for (const l of COMPARE_LESSONS) expect(l.addressesOf).toBeNull();
   });
 
   it('lessons name blocks only by $N, and only blocks an earlier command returned', () => {
