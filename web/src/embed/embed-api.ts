@@ -62,6 +62,8 @@ export class EmbedApi {
   private readonly listeners = new Set<{ type: string; listener: Listener }>();
   private readonly collectors = new Set<CommandDone[]>();
   private awaitingPrompt = true;
+  /** the booting kernel has printed something: an idle report now is its prompt, not a stale one */
+  private bootOutput = false;
   private readyWaiters: Array<() => void> = [];
   private lastHeapKey = '';
 
@@ -79,6 +81,7 @@ export class EmbedApi {
 
   uart(bytes: Uint8Array): void {
     this.output.output(bytes);
+    if (bytes.length > 0) this.bootOutput = true;
   }
 
   status(status: StatusReport): void {
@@ -87,7 +90,7 @@ export class EmbedApi {
       for (const collector of this.collectors) collector.push(done);
       this.emit({ type: 'command-done', ...done });
     }
-    if (this.awaitingPrompt) {
+    if (this.awaitingPrompt && this.bootOutput) {
       this.awaitingPrompt = false;
       const waiters = this.readyWaiters;
       this.readyWaiters = [];
@@ -109,6 +112,7 @@ export class EmbedApi {
   restarting(): void {
     this.output.clear();
     this.awaitingPrompt = true;
+    this.bootOutput = false;
     this.lastHeapKey = '';
   }
 
