@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TestHooks } from '../../src/app/test-hooks';
 import type { AllocplayApi } from '../../src/embed/embed-api';
 import { LESSONS } from '../../src/lessons/lesson-catalog';
+import { accessibilityViolations } from './support/accessibility';
 import {
   freePort,
   openPage,
@@ -208,6 +209,27 @@ describe('lesson behaviour', () => {
     }
     // the browser reports the 404 itself; nothing else may go wrong
     errors.splice(0, errors.length, ...errors.filter((e) => !e.includes('404')));
+  });
+
+  /**
+   * The heap and CPU panels' own findings (the free-list chips' roles, the
+   * figures' label contrast) are fixed with the classroom layout work, whose
+   * test checks the whole page; until that lands they are left out here.
+   */
+  const PANELS_FIXED_ELSEWHERE = ['.heap-panel', '.cpu-panel'];
+
+  it('a lesson page has no serious or critical accessibility violations (axe-core)', async () => {
+    await open('&typing=instant&lesson=corruption');
+    await lessonSettled();
+    await page.getByRole('button', { name: 'Next' }).click(); // the damaged heap, findings shown
+    await lessonSettled();
+    await expect.poll(() => page.locator('.heap-panel').getAttribute('class')).toMatch(/corrupted/);
+    expect(await accessibilityViolations(page, { exclude: PANELS_FIXED_ELSEWHERE })).toEqual([]);
+    // and in an embedded copy, where the lesson sits above a narrower terminal
+    await page.goto(`${preview.url}?test=1&embed=1&theme=dark&typing=instant&lesson=fragmentation`);
+    await waitForPrompt(page);
+    await lessonSettled();
+    expect(await accessibilityViolations(page, { exclude: PANELS_FIXED_ELSEWHERE })).toEqual([]);
   });
 
   it('?lesson= opens a lesson file from the page’s own server', async () => {
