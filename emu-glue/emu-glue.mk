@@ -3,7 +3,7 @@
 # after emu-glue/unicorn.mk (which provides the UNICORN_* variables).
 
 EMU_CORE_SRC := $(addprefix emu-glue/src/,byte_queue.c generic_timer.c gicv2.c irq_schedule.c \
-	machine.c pl011.c psci.c)
+	machine.c pl011.c psci.c ram_pages.c snapshot.c)
 EMU_DEPS := $(EMU_CORE_SRC) $(wildcard emu-glue/include/*.h emu-glue/src/*.h) firmware/include/board.h
 # firmware/include: the board's memory map (board.h), shared with the kernel
 EMU_CFLAGS := -std=c11 -g -Wall -Wextra -Werror -Wshadow -Wvla -D_DEFAULT_SOURCE \
@@ -29,7 +29,8 @@ $(BUILD)/allocplay-tci: emu-glue/src/runner.c $(EMU_DEPS) $(UNICORN_TCI_LIB)
 
 # ---- the WebAssembly module (ES module, runs in Node and in a Web Worker) ----
 EMU_WASM_EXPORTS := create destroy load load_blob reset run send rx_pending tx ram register counter crash \
-	malloc free
+	malloc free checkpoint_save checkpoint_restore checkpoint_free checkpoint_read \
+	checkpoint_serialise checkpoint_deserialise checkpoint_memory
 comma := ,
 empty :=
 space := $(empty) $(empty)
@@ -67,13 +68,21 @@ $(BUILD)/tests/machine_test: emu-glue/tests/machine_test.c $(EMU_DEPS) $(UNICORN
 	$(call quiet,CC,$@)$(CC) $(EMU_CFLAGS) -O1 $(UNICORN_TCI_ASAN_CFLAGS) $< $(EMU_CORE_SRC) \
 		$(UNICORN_TCI_ASAN_LIBS) -o $@
 
+$(BUILD)/tests/snapshot_test: emu-glue/tests/snapshot_test.c $(EMU_DEPS) $(UNICORN_TCI_ASAN_LIB)
+	@mkdir -p $(dir $@)
+	$(call quiet,CC,$@)$(CC) $(EMU_CFLAGS) -O1 $(UNICORN_TCI_ASAN_CFLAGS) $< $(EMU_CORE_SRC) \
+		$(UNICORN_TCI_ASAN_LIBS) -o $@
+
 EMU_JS_TEST_ENV := ALLOCPLAY_EMU_MODULE=$(EMU_BUILD)/allocplay-emu.mjs \
 	ALLOCPLAY_KERNEL=$(BUILD)/kernel8.img ALLOCPLAY_GUESTS=$(BUILD)/tests/guests
 
 .PHONY: emu-test conformance
-emu-test: $(BUILD)/tests/machine_test $(GUEST_IMAGES) $(BUILD)/kernel8.img emu-wasm
+emu-test: $(BUILD)/tests/machine_test $(BUILD)/tests/snapshot_test $(GUEST_IMAGES) \
+		$(BUILD)/kernel8.img emu-wasm
 	@echo "== emu-glue fault tests (native, TCI + ASan/UBSan)"
 	$(BUILD)/tests/machine_test $(BUILD)/tests/guests $(BUILD)/kernel8.img
+	@echo "== emu-glue checkpoint tests (native, TCI + ASan/UBSan)"
+	$(BUILD)/tests/snapshot_test $(BUILD)/kernel8.img
 	@echo "== emu-glue JavaScript API tests (wasm in Node)"
 	$(EMU_JS_TEST_ENV) node --test emu-glue/tests/js/
 

@@ -67,5 +67,20 @@ export class Machine {
   register(name: string): bigint;
   counters(): Counters;
   crash(): GuestCrash | null;
+  /** The whole machine state now (RAM as shared pages, CPU, devices, guest time). */
+  saveCheckpoint(): Checkpoint;
+  /** Back to a checkpoint's state; output not yet delivered is dropped. */
+  restoreCheckpoint(checkpoint: Checkpoint): void;
+  /** From Checkpoint.toBytes() of the same emulator build; throws with the reason. */
+  checkpointFromBytes(bytes: Uint8Array | ArrayBuffer): Checkpoint;
+  /** Bytes of memory all checkpoints hold together. */
+  checkpointMemory(): number;
   destroy(): void;
+}
+
+export class Checkpoint {
+  /** Guest memory as it was at the checkpoint; null outside RAM. */
+  read(address: number | bigint, length: number): Uint8Array | null;
+  toBytes(): Uint8Array;
+  free(): void;
 }

@@ -216,9 +216,85 @@ export class Machine {
     };
   }
 
+  /**
+   * The whole machine state now: RAM (as pages shared with other
+   * checkpoints), CPU, devices, guest time. Free it when done.
+   */
+  saveCheckpoint() {
+    const handle = this.module._apg_js_checkpoint_save(this.handle);
+    if (handle === 0) throw new Error('emu-glue: cannot checkpoint (no image, or out of memory)');
+    return new Checkpoint(this.module, handle);
+  }
+
+  /** Puts the machine back into a checkpoint's state; output not yet delivered is dropped. */
+  restoreCheckpoint(checkpoint) {
+    if (!checkpoint.handle) throw new Error('emu-glue: this checkpoint was freed');
+    if (!this.module._apg_js_checkpoint_restore(this.handle, checkpoint.handle))
+      throw new Error('emu-glue: cannot restore (no image, or out of memory)');
+    this.pendingOutput = [];
+  }
+
+  /** A checkpoint from Checkpoint.toBytes(); throws with the reason for bad bytes. */
+  checkpointFromBytes(bytes) {
+    const m = this.module;
+    const handle = this.withBytes(toBytes(bytes), (p, n) =>
+      m._apg_js_checkpoint_deserialise(this.handle, p, n, this.scratch),
+    );
+    if (handle === 0) {
+      const reason = cString(m.HEAPU8, m.HEAPU32[this.scratch >> 2], 200);
+      throw new Error(`emu-glue: cannot load the checkpoint: ${reason}`);
+    }
+    return new Checkpoint(m, handle);
+  }
+
+  /** Bytes of memory all checkpoints hold together (shared pages counted once). */
+  checkpointMemory() {
+    return this.module._apg_js_checkpoint_memory();
+  }
+
   destroy() {
     this.module._apg_js_free(this.scratch);
     this.module._apg_js_destroy(this.handle);
+    this.handle = 0;
+  }
+}
+
+/** One saved machine state (see Machine.saveCheckpoint). */
+export class Checkpoint {
+  constructor(module, handle) {
+    this.module = module;
+    this.handle = handle;
+  }
+
+  /** Guest memory [address, address + length) as it was, or null outside RAM. */
+  read(address, length) {
+    const m = this.module;
+    const pointer = m._apg_js_malloc(Math.max(length, 1));
+    try {
+      if (!m._apg_js_checkpoint_read(this.handle, Number(address), pointer, length)) return null;
+      return m.HEAPU8.slice(pointer, pointer + length);
+    } finally {
+      m._apg_js_free(pointer);
+    }
+  }
+
+  /** The checkpoint as a self-contained byte string (same emulator build to load it). */
+  toBytes() {
+    const m = this.module;
+    const sizePointer = m._apg_js_malloc(4);
+    try {
+      const pointer = m._apg_js_checkpoint_serialise(this.handle, sizePointer);
+      if (pointer === 0) throw new Error('emu-glue: out of memory');
+      const bytes = m.HEAPU8.slice(pointer, pointer + m.HEAPU32[sizePointer >> 2]);
+      m._apg_js_free(pointer);
+      return bytes;
+    } finally {
+      m._apg_js_free(sizePointer);
+    }
+  }
+
+  free() {
+    if (this.handle) this.module._apg_js_checkpoint_free(this.handle);
     this.handle = 0;
   }
 }

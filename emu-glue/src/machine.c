@@ -7,6 +7,7 @@
 
 #include "guest_time.h"
 #include "irq_schedule.h"
+#include "machine_state.h"
 #include "mmio_device.h"
 #include "pl011.h"
 #include "psci.h"
@@ -83,7 +84,14 @@ struct apg_machine {
     void *trace_ctx;
     apg_log_fn log;
     void *log_ctx;
+
+    /* Snapshots: Unicorn logs the pages the guest writes (patch 0010) into
+     * `dirty`; RAM equals the picture `tracked` except in those pages. */
+    uint8_t *dirty;
+    ram_tree tracked;
 };
+
+#define RAM_PAGES (BOARD_RAM_SIZE >> RAM_PAGE_SHIFT)
 
 static const device_slot board_devices[DEVICE_COUNT] = {
     {"UART", BOARD_UART_BASE, BOARD_UART_SIZE, offsetof(apg_machine, uart), pl011_read, pl011_write,
@@ -319,6 +327,17 @@ static void close_engine(apg_machine *m)
     }
 }
 
+/* The host wrote guest RAM [address, address + size): the next checkpoint
+ * must look at those pages (the guest's own writes Unicorn logs). */
+static void mark_written(apg_machine *m, uint64_t address, size_t size)
+{
+    if (size == 0)
+        return;
+    size_t first = (address - BOARD_RAM_BASE) >> RAM_PAGE_SHIFT;
+    size_t last = (address - BOARD_RAM_BASE + size - 1) >> RAM_PAGE_SHIFT;
+    memset(m->dirty + first, 1, last - first + 1);
+}
+
 /* Builds a fresh CPU and memory map and loads the image: the state QEMU's
  * direct kernel boot leaves the machine in when the kernel's first
  * instruction runs. A guest reboot keeps what QEMU's reset keeps: the UART
@@ -341,11 +360,22 @@ static bool power_on(apg_machine *m, bool guest_reboot)
         memset(m->ram, 0, BOARD_RAM_SIZE);
     m->ram_used = true;
     memcpy(m->ram + (BOARD_KERNEL_LOAD - BOARD_RAM_BASE), m->image, m->image_size);
-    for (size_t i = 0; i < m->blob_count; i++)
+    /* RAM is zero but for the image and the blobs: it differs from an
+     * all-zero picture only in their pages */
+    ram_tree_release(&m->tracked);
+    if (!ram_tree_init_zero(&m->tracked, RAM_PAGES))
+        return false;
+    memset(m->dirty, 0, RAM_PAGES);
+    mark_written(m, BOARD_KERNEL_LOAD, m->image_size);
+    for (size_t i = 0; i < m->blob_count; i++) {
         memcpy(m->ram + (m->blobs[i].address - BOARD_RAM_BASE), m->blobs[i].bytes,
                m->blobs[i].size);
+        mark_written(m, m->blobs[i].address, m->blobs[i].size);
+    }
 
-    ok = check(uc_mem_map_ptr(uc, BOARD_RAM_BASE, BOARD_RAM_SIZE, UC_PROT_ALL, m->ram), "map RAM");
+    ok =
+        check(uc_mem_map_ptr(uc, BOARD_RAM_BASE, BOARD_RAM_SIZE, UC_PROT_ALL, m->ram), "map RAM") &&
+        check(uc_ctl_set_dirty_log(uc, BOARD_RAM_BASE, BOARD_RAM_SIZE, m->dirty), "dirty log");
     for (size_t i = 0; ok && i < DEVICE_COUNT; i++) {
         const device_slot *slot = &board_devices[i];
         m->devices[i] = (mapped_device){.machine = m, .slot = slot};
@@ -395,7 +425,10 @@ apg_machine *apg_machine_create(void)
     if (m == NULL)
         return NULL;
     m->ram = calloc(1, BOARD_RAM_SIZE);
-    if (m->ram == NULL) {
+    m->dirty = calloc(1, RAM_PAGES);
+    if (m->ram == NULL || m->dirty == NULL) {
+        free(m->ram);
+        free(m->dirty);
         free(m);
         return NULL;
     }
@@ -412,6 +445,8 @@ void apg_machine_destroy(apg_machine *m)
         free(m->blobs[i].bytes);
     free(m->image);
     free(m->ram);
+    free(m->dirty);
+    ram_tree_release(&m->tracked);
     free(m);
 }
 
@@ -457,6 +492,7 @@ bool apg_machine_load_blob(apg_machine *m, uint64_t address, const uint8_t *byte
         bool overlaps = a < address + size && address < a + n;
         if (overlaps || (size == 0 && a == address)) {
             memset(m->ram + (a - BOARD_RAM_BASE), 0, n);
+            mark_written(m, a, n);
             free(m->blobs[i].bytes);
         } else {
             m->blobs[kept++] = m->blobs[i];
@@ -470,6 +506,7 @@ bool apg_machine_load_blob(apg_machine *m, uint64_t address, const uint8_t *byte
     m->blobs[m->blob_count].size = size;
     m->blob_count++;
     memcpy(m->ram + (address - BOARD_RAM_BASE), copy, size);
+    mark_written(m, address, size);
     return true;
 }
 
@@ -670,4 +707,60 @@ void apg_machine_set_log(apg_machine *m, apg_log_fn fn, void *ctx)
 {
     m->log = fn;
     m->log_ctx = ctx;
+}
+
+/* ---- snapshots (machine_state.h) ---- */
+
+machine_parts machine_parts_of(apg_machine *m)
+{
+    return (machine_parts){
+        .uc = m->uc, .ram = m->ram, .dirty = m->dirty, .tracked = &m->tracked, .uart = &m->uart};
+}
+
+void machine_state_get(const apg_machine *m, machine_state *s)
+{
+    *s = (machine_state){
+        .counters = m->counters,
+        .crash = m->crash,
+        .crashed = m->crashed,
+        .powered_off = m->powered_off,
+        .pc = m->pc,
+        .time = m->time,
+        .irq = m->irq,
+        .uart_last_empty_poll = m->uart.last_empty_poll,
+        .uart_polled_empty_before = m->uart.polled_empty_before,
+        .uart_rx_bytes = m->uart.rx_bytes,
+        .uart_tx_bytes = m->uart.tx_bytes,
+    };
+    /* the callback belongs to this machine, not to the state */
+    s->irq.set_cpu_irq_line = NULL;
+    s->irq.ctx = NULL;
+}
+
+void machine_state_set(apg_machine *m, const machine_state *s)
+{
+    m->counters = s->counters;
+    m->crash = s->crash;
+    m->crashed = s->crashed;
+    m->powered_off = s->powered_off;
+    m->pc = s->pc;
+    m->time = s->time;
+    m->time.in_block = false;
+    m->irq = s->irq;
+    m->irq.set_cpu_irq_line = set_cpu_irq_line;
+    m->irq.ctx = m;
+    m->uart.last_empty_poll = s->uart_last_empty_poll;
+    m->uart.polled_empty_before = s->uart_polled_empty_before;
+    m->uart.rx_bytes = s->uart_rx_bytes;
+    m->uart.tx_bytes = s->uart_tx_bytes;
+    m->pending = PENDING_NONE;
+    /* The CPU's line starts low and a high line is raised again at the next
+     * block start, the one place a raise is taken without running part of a
+     * block twice (irq_schedule.h); with PSTATE.I set the CPU then carries on
+     * exactly as it would have with the line already high. */
+    m->irq.raise_pending = s->irq.cpu_irq_line || s->irq.raise_pending;
+    m->irq.cpu_irq_line = false;
+    if (m->uc != NULL)
+        uc_ctl_set_arm64_irq_line(m->uc, 0);
+    schedule_block_event(m);
 }

@@ -5,6 +5,7 @@
  * Emscripten 3.1.6 would split in two), register names instead of Unicorn ids.
  */
 #include "machine.h"
+#include "snapshot.h"
 
 #include <emscripten.h>
 #include <stdlib.h>
@@ -138,6 +139,52 @@ EMSCRIPTEN_KEEPALIVE double apg_js_counter(apg_machine *m, int which)
 EMSCRIPTEN_KEEPALIVE const apg_crash *apg_js_crash(apg_machine *m)
 {
     return apg_machine_crash(m);
+}
+
+/* ---- checkpoints (snapshot.h) ---- */
+
+EMSCRIPTEN_KEEPALIVE apg_checkpoint *apg_js_checkpoint_save(apg_machine *m)
+{
+    return apg_checkpoint_save(m);
+}
+
+EMSCRIPTEN_KEEPALIVE int apg_js_checkpoint_restore(apg_machine *m, const apg_checkpoint *c)
+{
+    return apg_checkpoint_restore(m, c);
+}
+
+EMSCRIPTEN_KEEPALIVE void apg_js_checkpoint_free(apg_checkpoint *c)
+{
+    apg_checkpoint_free(c);
+}
+
+EMSCRIPTEN_KEEPALIVE int apg_js_checkpoint_read(const apg_checkpoint *c, double address,
+                                                uint8_t *out, uint32_t size)
+{
+    return address >= 0 && apg_checkpoint_read(c, (uint64_t)address, out, size);
+}
+
+/* Returns malloc'd bytes (the caller frees them) and stores their count at *size. */
+EMSCRIPTEN_KEEPALIVE uint8_t *apg_js_checkpoint_serialise(const apg_checkpoint *c, uint32_t *size)
+{
+    size_t n = 0;
+    uint8_t *bytes = apg_checkpoint_serialise(c, &n);
+    *size = (uint32_t)n;
+    return bytes;
+}
+
+/* NULL on bad bytes, with the reason (a static string) at *error. */
+EMSCRIPTEN_KEEPALIVE apg_checkpoint *apg_js_checkpoint_deserialise(apg_machine *m,
+                                                                   const uint8_t *bytes,
+                                                                   uint32_t size,
+                                                                   const char **error)
+{
+    return apg_checkpoint_deserialise(m, bytes, size, error);
+}
+
+EMSCRIPTEN_KEEPALIVE double apg_js_checkpoint_memory(void)
+{
+    return (double)apg_checkpoint_memory_in_use();
 }
 
 EMSCRIPTEN_KEEPALIVE void *apg_js_malloc(uint32_t size)
