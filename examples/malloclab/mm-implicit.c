@@ -155,7 +155,9 @@ void *mm_realloc(void *ptr, size_t payload)
     size_t size = block_size_for(payload), current = SIZE_AT(HEADER(bp));
     if (size <= current) {
         place(bp, size); /* shrink in place, splitting off the rest */
-        if (size < current && !ALLOCATED_AT(HEADER(NEXT(NEXT(bp)))))
+        /* only a split leaves a free remainder to merge with what follows;
+         * without one, the next block may be allocated */
+        if (SIZE_AT(HEADER(bp)) < current)
             coalesce(NEXT(bp));
         return bp;
     }
