@@ -47,8 +47,8 @@
 #include "align.h"
 #include "allocator.h"
 #include "heap_abi.h"
-#include "heap_totals.h"
 #include "mem.h"
+#include "strategy_common.h"
 
 #define BUDDY_UNIT APG_BUDDY_MIN_BLOCK              /* 32 bytes: order 0 */
 #define BUDDY_TOP_ORDER (APG_BUDDY_MAX_ORDERS - 1u) /* 26: 2 GiB */
@@ -245,6 +245,35 @@ static void *buddy_init(void *region, size_t size)
 
 /* ---- alloc / free ---- */
 
+/* Splits the block at `unit` from order `from` down to order `to`: each time
+ * it keeps the lower half and puts the upper half on its free list. */
+static void split_down(struct apg_buddy_state *state, size_t unit, unsigned from, unsigned to)
+{
+    while (from > to) {
+        from--;
+        push_free(state, unit + units_in(from), from);
+    }
+}
+
+/* Merges the block at *unit of `order`, in no list, with its buddy for as
+ * long as the buddy is a whole free block of the same order (each merge takes
+ * the buddy off its list). Returns the order of the merged block and moves
+ * *unit to its start. */
+static unsigned merge_up(struct apg_buddy_state *state, size_t *unit, unsigned order)
+{
+    uint32_t *table = buddy_table(state);
+    for (;;) {
+        size_t buddy = buddy_of(state, *unit, order);
+        if (buddy == state->unit_count ||
+            table[buddy] != make_entry(APG_BUDDY_STATE_FREE, order, 0))
+            return order;
+        unlink_free(state, buddy, order);
+        table[buddy] = 0;
+        *unit &= ~units_in(order); /* the merged block starts at the lower buddy */
+        order++;
+    }
+}
+
 static void *buddy_alloc(void *heap, size_t size, size_t align)
 {
     struct apg_buddy_state *state = buddy_state(heap);
@@ -263,11 +292,7 @@ static void *buddy_alloc(void *heap, size_t size, size_t align)
 
     size_t unit = unit_of(state, (uintptr_t)state->free_heads[found]);
     unlink_free(state, unit, found);
-    /* split: keep the lower half, put the upper half on its free list */
-    while (found > order) {
-        found--;
-        push_free(state, unit + units_in(found), found);
-    }
+    split_down(state, unit, found, order);
     buddy_table(state)[unit] = make_entry(APG_BUDDY_STATE_USED, order, size);
     return (void *)unit_address(state, unit);
 }
@@ -289,18 +314,8 @@ static size_t used_head_of(const struct apg_buddy_state *state, const void *ptr)
  * buddy is a whole free block of the same order. */
 static void release_block(struct apg_buddy_state *state, size_t unit, unsigned order)
 {
-    uint32_t *table = buddy_table(state);
-    table[unit] = 0;
-    for (;;) {
-        size_t buddy = buddy_of(state, unit, order);
-        if (buddy == state->unit_count ||
-            table[buddy] != make_entry(APG_BUDDY_STATE_FREE, order, 0))
-            break;
-        unlink_free(state, buddy, order);
-        table[buddy] = 0;
-        unit &= ~units_in(order); /* the merged block starts at the lower buddy */
-        order++;
-    }
+    buddy_table(state)[unit] = 0;
+    order = merge_up(state, &unit, order);
     push_free(state, unit, order);
 }
 
@@ -380,14 +395,8 @@ static void *buddy_realloc(void *heap, void *ptr, size_t size)
     unsigned target = order_for(size);
 
     if (target > order) {
-        if (!can_grow_in_place(state, unit, order, target)) {
-            void *moved = buddy_alloc(heap, size, APG_DEFAULT_ALIGN);
-            if (moved == NULL)
-                return NULL;
-            apg_memcpy(moved, ptr, block_size(order)); /* the whole old block fits */
-            release_block(state, unit, order);
-            return moved;
-        }
+        if (!can_grow_in_place(state, unit, order, target)) /* the whole old block fits */
+            return apg_realloc_by_moving(&apg_buddy, heap, ptr, size, block_size(order));
         for (unsigned k = order; k < target; k++) {
             size_t buddy = unit + units_in(k);
             unlink_free(state, buddy, k);
@@ -395,8 +404,7 @@ static void *buddy_realloc(void *heap, void *ptr, size_t size)
         }
     } else {
         /* shrink: give back the upper halves (their buddies are still ours) */
-        for (unsigned k = order; k > target; k--)
-            push_free(state, unit + units_in(k - 1), k - 1);
+        split_down(state, unit, order, target);
     }
     table[unit] = make_entry(APG_BUDDY_STATE_USED, target, size);
     return ptr;

@@ -41,8 +41,8 @@
 #include "align.h"
 #include "allocator.h"
 #include "heap_abi.h"
-#include "heap_totals.h"
 #include "mem.h"
+#include "strategy_common.h"
 
 #define BUMP_GRANULE 16u                                /* headers and spans are multiples */
 #define BUMP_HEADER_SIZE sizeof(struct apg_bump_block)  /* 16 */
@@ -224,12 +224,7 @@ static void *bump_realloc(void *heap, void *ptr, size_t size)
         return ptr;
     }
     /* a block in the middle cannot grow: move it (requested < size here) */
-    void *moved = bump_alloc(heap, size, APG_DEFAULT_ALIGN);
-    if (moved == NULL)
-        return NULL;
-    apg_memcpy(moved, ptr, block->requested);
-    bump_free(heap, ptr);
-    return moved;
+    return apg_realloc_by_moving(&apg_bump, heap, ptr, size, block->requested);
 }
 
 static size_t bump_usable_size(void *heap, const void *ptr)

@@ -24,12 +24,15 @@
  *   - the free list holds every free block exactly once, in address order.
  *
  * Sizes live in 32-bit header fields, so regions of 4 GiB or more are refused.
+ * What first-fit shares with TLSF (the layout, aligned payloads, walking the
+ * blocks, part of check) is in boundary_tag.c; this file is the policy.
  */
 #include "align.h"
 #include "allocator.h"
+#include "boundary_tag.h"
 #include "heap_abi.h"
-#include "heap_totals.h"
 #include "mem.h"
+#include "strategy_common.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -39,13 +42,12 @@ typedef struct apg_ff_state ff_state;
 typedef struct apg_ff_block ff_block;
 typedef struct apg_ff_free_links ff_links;
 
-#define HEADER_SIZE ((size_t)sizeof(ff_block))             /* 16 */
-#define MIN_BLOCK (HEADER_SIZE + (size_t)sizeof(ff_links)) /* 32: header + links */
-#define GRANULE ((size_t)APG_DEFAULT_ALIGN)                /* block sizes are multiples */
-#define MAX_REGION ((size_t)UINT32_MAX)                    /* prev_size is 32-bit */
+#define HEADER_SIZE BTAG_HEADER_SIZE
+#define MIN_BLOCK BTAG_MIN_BLOCK
+#define GRANULE BTAG_GRANULE
 
-_Static_assert(sizeof(ff_block) == 16, "the ABI fixes the header at 16 bytes");
-_Static_assert(sizeof(ff_links) == 16, "the ABI fixes the links at 16 bytes");
+_Static_assert(sizeof(ff_block) == BTAG_HEADER_SIZE, "the ABI fixes the header at 16 bytes");
+_Static_assert(HEADER_SIZE + sizeof(ff_links) == BTAG_MIN_BLOCK, "the ABI fixes the links at 16");
 _Static_assert(sizeof(size_t) >= 8, "size arithmetic below assumes a 64-bit size_t");
 
 /* ---- headers ------------------------------------------------------------
@@ -72,6 +74,23 @@ static bool is_used(uintptr_t block)
     return (block_at(block)->size_flags & APG_FF_USED) != 0;
 }
 
+static size_t requested_of(uintptr_t block)
+{
+    return block_at(block)->requested;
+}
+
+static void set_requested(uintptr_t block, size_t requested)
+{
+    block_at(block)->requested = (uint32_t)requested;
+}
+
+static const btag_format ff_format = {size_of, is_used, requested_of, set_requested};
+
+static btag_heap view(const ff_state *s)
+{
+    return (btag_heap){s->heap_start, s->heap_end, &ff_format};
+}
+
 static void write_header(uintptr_t block, size_t size, bool used, size_t prev_size,
                          size_t requested)
 {
@@ -92,22 +111,6 @@ static void set_prev_size(const ff_state *s, uintptr_t block, size_t size)
 static size_t heap_bytes(const ff_state *s)
 {
     return (size_t)(s->heap_end - s->heap_start);
-}
-
-/* A size read from a header we are about to step over: anything else would
- * make a walk leave the heap or never finish. */
-static bool size_is_sane(const ff_state *s, uintptr_t block, size_t size)
-{
-    return size >= MIN_BLOCK && size <= s->heap_end - block;
-}
-
-/* Whole block size for a request: header plus payload, rounded up to 16, and
- * never smaller than a free block needs. Callers reject size > heap_bytes()
- * first, so this cannot overflow. */
-static size_t block_size_for(size_t size)
-{
-    size_t total = apg_align_up(size + HEADER_SIZE, GRANULE);
-    return total < MIN_BLOCK ? MIN_BLOCK : total;
 }
 
 /* ---- the free list (sorted by address) ---------------------------------- */
@@ -154,44 +157,23 @@ static void list_insert_sorted(ff_state *s, uintptr_t block)
 
 static void *ff_init(void *region, size_t size)
 {
-    uintptr_t start = (uintptr_t)region;
-    if (region == NULL || size > MAX_REGION || size < sizeof(ff_state) + MIN_BLOCK)
-        return NULL; /* too big for 32-bit sizes, or cannot hold the state and one block */
-    if (start > UINTPTR_MAX - size - 2 * GRANULE)
-        return NULL; /* keeps the rounding below from wrapping around */
-
-    uintptr_t state = apg_align_up(start, GRANULE);
-    uintptr_t heap_start = apg_align_up(state + sizeof(ff_state), GRANULE);
-    uintptr_t heap_end = apg_align_down(start + size, GRANULE);
-    if (heap_end < heap_start + MIN_BLOCK)
+    btag_layout layout;
+    if (!btag_layout_region(region, size, sizeof(ff_state), &layout))
         return NULL;
-
-    ff_state *s = (ff_state *)state;
+    ff_state *s = (ff_state *)layout.state;
     s->magic = APG_FF_MAGIC;
     s->reserved = 0;
-    s->heap_start = heap_start;
-    s->heap_end = heap_end;
+    s->heap_start = layout.heap_start;
+    s->heap_end = layout.heap_end;
     s->region_size = size;
     s->free_head = 0;
     /* The whole heap starts as one free block. */
-    write_header(heap_start, heap_end - heap_start, false, 0, 0);
-    list_link(s, heap_start, 0, 0);
+    write_header(s->heap_start, heap_bytes(s), false, 0, 0);
+    list_link(s, s->heap_start, 0, 0);
     return s;
 }
 
 /* ---- alloc -------------------------------------------------------------- */
-
-/* First payload address inside free block `block` aligned to `align` whose
- * leading gap (from the block start to the new header) is either empty or
- * large enough to stay behind as a free block of its own. */
-static uintptr_t aligned_payload(uintptr_t block, size_t align)
-{
-    uintptr_t payload = apg_align_up(block + HEADER_SIZE, align);
-    size_t gap = payload - HEADER_SIZE - block;
-    if (gap != 0 && gap < MIN_BLOCK)
-        payload += align; /* gap was 16 and becomes align + 16 >= 48 */
-    return payload;
-}
 
 /* Turn [start, start + need) inside free block `block` into a used block.
  * The leading gap, if any, keeps the free block's header and its place in the
@@ -239,10 +221,10 @@ static void *ff_alloc(void *heap, size_t size, size_t align)
     /* Rejecting impossible sizes first keeps every sum below far from overflow. */
     if (size == 0 || size > heap_bytes(s))
         return NULL;
-    size_t need = block_size_for(size);
+    size_t need = btag_block_size_for(size);
 
     for (uintptr_t block = s->free_head; block != 0; block = links_of(block)->next) {
-        uintptr_t start = aligned_payload(block, align) - HEADER_SIZE;
+        uintptr_t start = btag_aligned_payload(block, align) - HEADER_SIZE;
         if (start + need <= block + size_of(block))
             return carve(s, block, start, need, size);
     }
@@ -292,8 +274,9 @@ static void ff_free(void *heap, void *ptr)
  * moving it, using the next block too when that one is free. Whatever is left
  * over becomes a free block if it can hold one. Returns false, having changed
  * nothing, when the room is not there. */
-static bool resize_in_place(ff_state *s, uintptr_t block, size_t need)
+static bool resize_in_place(void *heap, uintptr_t block, size_t need)
 {
+    ff_state *s = heap;
     size_t size = size_of(block);
     uintptr_t next = block + size;
     bool next_free = next < s->heap_end && !is_used(next);
@@ -327,23 +310,7 @@ static bool resize_in_place(ff_state *s, uintptr_t block, size_t need)
 
 static void *ff_realloc(void *heap, void *ptr, size_t size)
 {
-    ff_state *s = heap;
-    if (size == 0 || size > heap_bytes(s))
-        return NULL;
-    uintptr_t block = (uintptr_t)ptr - HEADER_SIZE;
-    if (resize_in_place(s, block, block_size_for(size))) {
-        block_at(block)->requested = (uint32_t)size;
-        return ptr;
-    }
-
-    /* Moving: the new block has the default alignment. */
-    void *moved = ff_alloc(heap, size, APG_DEFAULT_ALIGN);
-    if (moved == NULL)
-        return NULL;
-    size_t old_usable = size_of(block) - HEADER_SIZE;
-    apg_memcpy(moved, ptr, old_usable < size ? old_usable : size);
-    ff_free(heap, ptr);
-    return moved;
+    return btag_realloc(&apg_first_fit, &ff_format, resize_in_place, heap, ptr, size);
 }
 
 /* ---- queries ------------------------------------------------------------ */
@@ -351,54 +318,17 @@ static void *ff_realloc(void *heap, void *ptr, size_t size)
 static size_t ff_usable_size(void *heap, const void *ptr)
 {
     (void)heap;
-    return size_of((uintptr_t)ptr - HEADER_SIZE) - HEADER_SIZE;
+    return btag_usable_size(&ff_format, ptr);
 }
 
-/* Exact: walks the blocks to the one containing ptr, so only the payload
- * start of a used block is accepted. A pointer that was freed lies in a free
- * block (its own, or the neighbour it merged into): NOT_ALLOCATED. */
 static apg_ptr_status ff_validate(void *heap, const void *ptr)
 {
-    const ff_state *s = heap;
-    uintptr_t p = (uintptr_t)ptr;
-    if (p < s->heap_start || p >= s->heap_end)
-        return APG_PTR_OUTSIDE;
-    if (p % APG_DEFAULT_ALIGN != 0)
-        return APG_PTR_MISALIGNED;
-
-    for (uintptr_t block = s->heap_start; block < s->heap_end;) {
-        size_t size = size_of(block);
-        if (!size_is_sane(s, block, size))
-            break; /* corrupt heap: refuse rather than guess */
-        if (p < block + size) {
-            if (!is_used(block))
-                return APG_PTR_NOT_ALLOCATED;
-            return p == block + HEADER_SIZE ? APG_PTR_OK : APG_PTR_INSIDE_BLOCK;
-        }
-        block += size;
-    }
-    return APG_PTR_OUTSIDE;
+    return btag_validate(view(heap), ptr);
 }
 
 static void ff_walk(void *heap, apg_walk_fn fn, void *ctx)
 {
-    const ff_state *s = heap;
-    for (uintptr_t block = s->heap_start; block < s->heap_end;) {
-        size_t size = size_of(block);
-        if (!size_is_sane(s, block, size))
-            return;
-        bool used = is_used(block);
-        apg_block info;
-        info.start = block;
-        info.span = size;
-        info.payload = block + HEADER_SIZE;
-        info.usable = size - HEADER_SIZE;
-        info.requested = used ? block_at(block)->requested : 0;
-        info.status = used ? APG_BLOCK_USED : APG_BLOCK_FREE;
-        if (!fn(&info, ctx))
-            return;
-        block += size;
-    }
+    btag_walk(view(heap), fn, ctx);
 }
 
 static void ff_stats(void *heap, apg_stats *out)
@@ -417,17 +347,18 @@ static void ff_stats(void *heap, apg_stats *out)
  * block met in the walk must be the k-th entry of the list. Every pointer read
  * from the heap is only compared, never followed, until the walk has proved it
  * names a real block, so a corrupt heap cannot make this crash or loop. */
+static const btag_messages messages = BTAG_MESSAGES("first-fit: ");
+
 static apg_check_result ff_check(void *heap)
 {
     const ff_state *s = heap;
     uintptr_t state = (uintptr_t)s;
     if (s->magic != APG_FF_MAGIC)
         return apg_check_failed("first-fit: bad state magic", state);
-    if (s->heap_start % GRANULE != 0 || s->heap_end % GRANULE != 0 ||
-        s->heap_start < state + sizeof(ff_state) || s->heap_end < s->heap_start ||
-        s->heap_end - s->heap_start < MIN_BLOCK || s->region_size > MAX_REGION ||
-        s->heap_end - state > s->region_size)
-        return apg_check_failed("first-fit: heap bounds in the state are inconsistent", state);
+    const char *why = btag_check_state_bounds(&messages, state, sizeof(ff_state), s->heap_start,
+                                              s->heap_end, s->region_size);
+    if (why != NULL)
+        return apg_check_failed(why, state);
 
     size_t prev_size = 0;
     bool prev_free = false;
@@ -436,27 +367,20 @@ static apg_check_result ff_check(void *heap)
     for (uintptr_t block = s->heap_start; block < s->heap_end;) {
         const ff_block *b = block_at(block);
         size_t size = size_of(block);
-        if ((b->size_flags & ~(APG_FF_SIZE_MASK | APG_FF_USED)) != 0)
-            return apg_check_failed("first-fit: unknown flag bits in a block header", block);
-        if (size < MIN_BLOCK)
-            return apg_check_failed("first-fit: block smaller than the 32-byte minimum", block);
-        if (size > s->heap_end - block)
-            return apg_check_failed("first-fit: block runs past the heap end", block);
+        why = btag_check_span(&messages, s->heap_end, block, size,
+                              b->size_flags & ~(APG_FF_SIZE_MASK | APG_FF_USED));
+        if (why != NULL)
+            return apg_check_failed(why, block);
         if (b->prev_size != prev_size)
             return apg_check_failed("first-fit: prev_size does not match the previous block",
                                     block);
+        why = btag_check_contents(&messages, is_used(block), prev_free, b->requested, size);
+        if (why != NULL)
+            return apg_check_failed(why, block);
 
         if (is_used(block)) {
-            if (b->requested == 0 || b->requested > size - HEADER_SIZE)
-                return apg_check_failed("first-fit: used block's requested size does not fit it",
-                                        block);
             prev_free = false;
         } else {
-            if (b->requested != 0)
-                return apg_check_failed("first-fit: free block has a requested size", block);
-            if (prev_free)
-                return apg_check_failed("first-fit: two adjacent free blocks (missed coalesce)",
-                                        block);
             if (list_expected == 0 || list_expected > block)
                 return apg_check_failed("first-fit: free block missing from the free list", block);
             if (list_expected < block)

@@ -35,8 +35,8 @@
 #include "align.h"
 #include "allocator.h"
 #include "heap_abi.h"
-#include "heap_totals.h"
 #include "mem.h"
+#include "strategy_common.h"
 
 #define PAGE_ENTRY_SIZE sizeof(uint32_t)
 #define PAGE_REQ_MAX (UINT32_MAX >> APG_PAGE_REQ_SHIFT) /* largest request a head can record */
@@ -241,15 +241,9 @@ static void *page_realloc(void *heap, void *ptr, size_t size)
     size_t needed = pages_for(size);
 
     if (needed > have) {
-        if (!following_pages_free(state, head, have, needed - have)) {
-            /* move: the new run is zeroed, so only the old bytes need copying */
-            void *moved = page_alloc(heap, size, APG_DEFAULT_ALIGN);
-            if (moved == NULL)
-                return NULL;
-            apg_memcpy(moved, ptr, old_size);
-            page_free(heap, ptr);
-            return moved;
-        }
+        /* move: the new run is zeroed, so only the old bytes need copying */
+        if (!following_pages_free(state, head, have, needed - have))
+            return apg_realloc_by_moving(&apg_page, heap, ptr, size, old_size);
         for (size_t i = head + have; i < head + needed; i++)
             map[i] = APG_PAGE_TAIL;
         state->used_pages += needed - have;

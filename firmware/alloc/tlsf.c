@@ -31,12 +31,15 @@
  * the size finds the right one), so no two free blocks are ever adjacent.
  *
  * Sizes live in 32-bit header fields, so regions of 4 GiB or more are refused.
+ * What TLSF shares with first-fit (the layout, aligned payloads, walking the
+ * blocks, part of check) is in boundary_tag.c; this file is the policy.
  */
 #include "align.h"
 #include "allocator.h"
+#include "boundary_tag.h"
 #include "heap_abi.h"
-#include "heap_totals.h"
 #include "mem.h"
+#include "strategy_common.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -46,21 +49,19 @@ typedef struct apg_tlsf_state tlsf_state;
 typedef struct apg_tlsf_block tlsf_block;
 typedef struct apg_tlsf_free_links tlsf_links;
 
-#define HEADER_SIZE ((size_t)sizeof(tlsf_block))             /* 16 */
-#define MIN_BLOCK (HEADER_SIZE + (size_t)sizeof(tlsf_links)) /* 32: header + links */
-#define GRANULE ((size_t)1 << APG_TLSF_ALIGN_LOG2)           /* 16: block sizes are multiples */
-#define SMALL_LIMIT ((size_t)1 << APG_TLSF_FL_SHIFT)         /* 256: sizes below are fl 0 */
-#define MAX_REGION ((size_t)UINT32_MAX)                      /* sizes are 32-bit */
-#define MAX_REQUEST (MAX_REGION - HEADER_SIZE)               /* no block can be bigger */
+#define HEADER_SIZE BTAG_HEADER_SIZE
+#define MIN_BLOCK BTAG_MIN_BLOCK
+#define GRANULE BTAG_GRANULE
+#define SMALL_LIMIT ((size_t)1 << APG_TLSF_FL_SHIFT) /* 256: sizes below are fl 0 */
 #define FLAG_BITS (APG_TLSF_FREE | APG_TLSF_PREV_FREE)
 
 /* The list and mapping helpers are forced inline into alloc and free, so that
  * the O(1) paths compile to straight-line code without call overhead. */
 #define HOT static inline __attribute__((always_inline))
 
-_Static_assert(sizeof(tlsf_block) == 16, "the ABI fixes the header at 16 bytes");
-_Static_assert(sizeof(tlsf_links) == 16, "the ABI fixes the links at 16 bytes");
-_Static_assert(GRANULE == APG_DEFAULT_ALIGN, "payloads must get the default alignment");
+_Static_assert(sizeof(tlsf_block) == BTAG_HEADER_SIZE, "the ABI fixes the header at 16 bytes");
+_Static_assert(HEADER_SIZE + sizeof(tlsf_links) == BTAG_MIN_BLOCK, "the ABI fixes the links at 16");
+_Static_assert(GRANULE == (size_t)1 << APG_TLSF_ALIGN_LOG2, "block sizes are multiples of 16");
 _Static_assert(APG_TLSF_SL_COUNT <= 32 && APG_TLSF_FL_COUNT <= 32, "bitmaps are 32-bit");
 _Static_assert(sizeof(size_t) >= 8, "size arithmetic below assumes a 64-bit size_t");
 
@@ -88,6 +89,28 @@ static bool is_free(uintptr_t block)
     return (block_at(block)->size_flags & APG_TLSF_FREE) != 0;
 }
 
+static bool is_used(uintptr_t block)
+{
+    return !is_free(block);
+}
+
+static size_t requested_of(uintptr_t block)
+{
+    return block_at(block)->requested;
+}
+
+static void set_requested(uintptr_t block, size_t requested)
+{
+    block_at(block)->requested = (uint32_t)requested;
+}
+
+static const btag_format tlsf_format = {size_of, is_used, requested_of, set_requested};
+
+static btag_heap view(const tlsf_state *s)
+{
+    return (btag_heap){s->heap_start, s->heap_end, &tlsf_format};
+}
+
 static void write_header(uintptr_t block, uintptr_t prev_phys, size_t size, uint32_t flags,
                          size_t requested)
 {
@@ -104,9 +127,11 @@ static void set_size(uintptr_t block, size_t size)
     b->size_flags = (uint32_t)size | (b->size_flags & FLAG_BITS);
 }
 
-/* The block starting at `next` (if it is not the heap end) learns who is
- * before it now and whether that block is free. */
-static void set_prev(const tlsf_state *s, uintptr_t next, uintptr_t block, bool block_is_free)
+/* Sets the link and the flag of the block starting at `next` (if it is not
+ * the heap end) that say which block is before it and whether that one is
+ * free: prev_phys and PREV_FREE. */
+static void set_prev_phys_and_flag(const tlsf_state *s, uintptr_t next, uintptr_t block,
+                                   bool block_is_free)
 {
     if (next >= s->heap_end)
         return;
@@ -116,22 +141,6 @@ static void set_prev(const tlsf_state *s, uintptr_t next, uintptr_t block, bool 
         n->size_flags |= APG_TLSF_PREV_FREE;
     else
         n->size_flags &= ~APG_TLSF_PREV_FREE;
-}
-
-/* A size read from a header we are about to step over: anything else would
- * make a walk leave the heap or never finish. */
-static bool size_is_sane(const tlsf_state *s, uintptr_t block, size_t size)
-{
-    return size >= MIN_BLOCK && size <= s->heap_end - block;
-}
-
-/* Whole block size for a request: header plus payload, rounded up to 16, and
- * never smaller than a free block needs. Callers reject size > MAX_REQUEST
- * first, so this cannot overflow (and stays below 4 GiB). */
-static size_t block_size_for(size_t size)
-{
-    size_t total = apg_align_up(size + HEADER_SIZE, GRANULE);
-    return total < MIN_BLOCK ? MIN_BLOCK : total;
 }
 
 /* ---- the mapping from sizes to lists ------------------------------------ */
@@ -173,20 +182,30 @@ HOT size_class class_for_request(size_t size)
 
 /* ---- the segregated free lists ------------------------------------------ */
 
-HOT void insert_free(tlsf_state *s, uintptr_t block, size_t size)
+/* The list of class c is not empty any more: set its bits. */
+HOT void mark_list_nonempty(tlsf_state *s, size_class c)
 {
-    size_class c = class_of(size);
+    s->sl_bitmap[c.fl] |= 1u << c.sl;
+    s->fl_bitmap |= 1u << c.fl;
+}
+
+/* Puts free `block` at the head of the list of class c. */
+HOT void insert_free_in(tlsf_state *s, uintptr_t block, size_class c)
+{
     uint64_t *head = &s->heads[c.fl][c.sl];
     tlsf_links *links = links_of(block);
     links->next = *head;
     links->prev = 0;
-    if (*head != 0) {
+    if (*head != 0)
         links_of(*head)->prev = block;
-    } else { /* the list was empty: set its bits */
-        s->sl_bitmap[c.fl] |= 1u << c.sl;
-        s->fl_bitmap |= 1u << c.fl;
-    }
+    else
+        mark_list_nonempty(s, c);
     *head = block;
+}
+
+HOT void insert_free(tlsf_state *s, uintptr_t block, size_t size)
+{
+    insert_free_in(s, block, class_of(size));
 }
 
 /* The list of class c is empty now: clear its bits. */
@@ -245,65 +264,64 @@ HOT uintptr_t find_suitable(const tlsf_state *s, size_class *c)
 
 static void *tlsf_init(void *region, size_t size)
 {
-    uintptr_t start = (uintptr_t)region;
-    if (region == NULL || size > MAX_REGION || size < sizeof(tlsf_state) + MIN_BLOCK)
-        return NULL; /* too big for 32-bit sizes, or cannot hold the state and one block */
-    if (start > UINTPTR_MAX - size - 2 * GRANULE)
-        return NULL; /* keeps the rounding below from wrapping around */
-
-    uintptr_t state = apg_align_up(start, GRANULE);
-    uintptr_t heap_start = apg_align_up(state + sizeof(tlsf_state), GRANULE);
-    uintptr_t heap_end = apg_align_down(start + size, GRANULE);
-    if (heap_end < heap_start + MIN_BLOCK)
+    btag_layout layout;
+    if (!btag_layout_region(region, size, sizeof(tlsf_state), &layout))
         return NULL;
-
-    tlsf_state *s = (tlsf_state *)state;
+    tlsf_state *s = (tlsf_state *)layout.state;
     apg_memset(s, 0, sizeof(*s)); /* all lists empty, all bitmap bits clear */
     s->magic = APG_TLSF_MAGIC;
-    s->heap_start = heap_start;
-    s->heap_end = heap_end;
+    s->heap_start = layout.heap_start;
+    s->heap_end = layout.heap_end;
     s->region_size = size;
     /* The whole heap starts as one free block. */
-    write_header(heap_start, 0, heap_end - heap_start, APG_TLSF_FREE, 0);
-    insert_free(s, heap_start, heap_end - heap_start);
+    size_t heap_bytes = layout.heap_end - layout.heap_start;
+    write_header(s->heap_start, 0, heap_bytes, APG_TLSF_FREE, 0);
+    insert_free(s, s->heap_start, heap_bytes);
     return s;
 }
 
 /* ---- alloc -------------------------------------------------------------- */
 
-/* `block` is free, out of its list, and at least `need` bytes: split off the
- * tail if it can be a block of its own, and mark the block used. A free block
- * always has a used left neighbour, so PREV_FREE ends up clear. */
-HOT void *use_block(tlsf_state *s, uintptr_t block, size_t need, size_t requested)
+/* Marks free `block` used, `size` bytes long. A free block's left neighbour
+ * is always used (free merges), so both flags end up clear. Returns its
+ * payload. */
+HOT void *block_mark_as_used(uintptr_t block, size_t size, size_t requested)
 {
-    size_t size = size_of(block);
-    uintptr_t next = block + size;
-    if (size - need >= MIN_BLOCK) {
-        uintptr_t rest = block + need;
-        write_header(rest, block, size - need, APG_TLSF_FREE, 0);
-        insert_free(s, rest, size - need);
-        if (next < s->heap_end)
-            block_at(next)->prev_phys = rest; /* its PREV_FREE is already set */
-        size = need;
-    } else {
-        set_prev(s, next, block, false);
-    }
     tlsf_block *b = block_at(block);
-    b->size_flags = (uint32_t)size; /* used, and so is the block before it */
+    b->size_flags = (uint32_t)size;
     b->requested = (uint32_t)requested;
     return (void *)(block + HEADER_SIZE);
 }
 
-/* First payload address inside `block` aligned to `align` whose leading gap
- * (from the block start to the new header) is either empty or large enough to
- * stay behind as a free block of its own. The gap is at most align + 16. */
-static uintptr_t aligned_payload(uintptr_t block, size_t align)
+/* Splits free `block` of `size` bytes after its first `need` bytes: the rest
+ * becomes a free block of its own (in no list yet), which the next block
+ * learns is before it (its PREV_FREE is already set). Returns the rest. */
+HOT uintptr_t split_off_rest(const tlsf_state *s, uintptr_t block, size_t size, size_t need)
 {
-    uintptr_t payload = apg_align_up(block + HEADER_SIZE, align);
-    size_t gap = payload - HEADER_SIZE - block;
-    if (gap != 0 && gap < MIN_BLOCK)
-        payload += align; /* gap was 16 and becomes align + 16 >= 48 */
-    return payload;
+    uintptr_t rest = block + need, next = block + size;
+    write_header(rest, block, size - need, APG_TLSF_FREE, 0);
+    if (next < s->heap_end)
+        block_at(next)->prev_phys = rest;
+    return rest;
+}
+
+/* Marks free `block`, `size` bytes long, used as a whole; the next block
+ * learns that the block before it is used now. */
+HOT void *use_whole_block(tlsf_state *s, uintptr_t block, size_t size, size_t requested)
+{
+    set_prev_phys_and_flag(s, block + size, block, false);
+    return block_mark_as_used(block, size, requested);
+}
+
+/* `block` is free, out of its list, and at least `need` bytes: split off the
+ * tail if it can be a block of its own, and mark the block used. */
+HOT void *use_block(tlsf_state *s, uintptr_t block, size_t need, size_t requested)
+{
+    size_t size = size_of(block);
+    if (size - need < MIN_BLOCK)
+        return use_whole_block(s, block, size, requested);
+    insert_free(s, split_off_rest(s, block, size, need), size - need);
+    return block_mark_as_used(block, need, requested);
 }
 
 /* Over-allocate by the largest possible gap, then give the gap back as a free
@@ -320,7 +338,7 @@ static __attribute__((noinline)) void *alloc_aligned(tlsf_state *s, size_t need,
         return NULL;
     remove_free(s, block, c);
 
-    uintptr_t aligned = aligned_payload(block, align) - HEADER_SIZE;
+    uintptr_t aligned = btag_aligned_payload(block, align) - HEADER_SIZE;
     if (aligned != block) {
         size_t size = size_of(block);
         size_t gap = aligned - block;
@@ -339,44 +357,30 @@ static __attribute__((noinline)) void *alloc_aligned(tlsf_state *s, size_t need,
 }
 
 /* remove_head + use_block for the head of list c, at least `need` bytes.
- * The remainder of a split becomes the head of its own list; when that is
- * list c again (a big block losing a small piece), it simply takes the
- * block's place: the list never empties, and no bitmap bit changes. */
+ * When the remainder of a split belongs to list c again (a big block losing
+ * a small piece), it simply takes the block's place as the head: the list
+ * never empties, and no bitmap bit changes. */
 HOT void *take_head(tlsf_state *s, uintptr_t block, size_class c, size_t need, size_t requested)
 {
     size_t size = size_of(block);
-    uintptr_t next = block + size;
-    uintptr_t successor = links_of(block)->next;
     if (size - need < MIN_BLOCK) {
         remove_head(s, block, c);
-        set_prev(s, next, block, false);
-    } else {
-        uintptr_t rest = block + need; /* >= block + 32: the links read above stay intact */
-        size_t rest_size = size - need;
-        size_class rest_class = class_of(rest_size);
-        if (rest_class.fl != c.fl || rest_class.sl != c.sl) {
-            remove_head(s, block, c);
-            c = rest_class;
-            successor = s->heads[c.fl][c.sl];
-            if (successor == 0) { /* the list was empty: set its bits */
-                s->sl_bitmap[c.fl] |= 1u << c.sl;
-                s->fl_bitmap |= 1u << c.fl;
-            }
-        }
-        if (successor != 0)
-            links_of(successor)->prev = rest;
-        write_header(rest, block, rest_size, APG_TLSF_FREE, 0);
+        return use_whole_block(s, block, size, requested);
+    }
+    size_class rest_class = class_of(size - need);
+    if (rest_class.fl == c.fl && rest_class.sl == c.sl) {
+        uintptr_t successor = links_of(block)->next;           /* read before the rest's header */
+        uintptr_t rest = split_off_rest(s, block, size, need); /* >= block + 32: links intact */
         links_of(rest)->next = successor;
         links_of(rest)->prev = 0;
+        if (successor != 0)
+            links_of(successor)->prev = rest;
         s->heads[c.fl][c.sl] = rest;
-        if (next < s->heap_end)
-            block_at(next)->prev_phys = rest; /* its PREV_FREE is already set */
-        size = need;
+    } else {
+        remove_head(s, block, c);
+        insert_free_in(s, split_off_rest(s, block, size, need), rest_class);
     }
-    tlsf_block *b = block_at(block);
-    b->size_flags = (uint32_t)size; /* used, and so is the block before it */
-    b->requested = (uint32_t)requested;
-    return (void *)(block + HEADER_SIZE);
+    return block_mark_as_used(block, need, requested);
 }
 
 static void *tlsf_alloc(void *heap, size_t size, size_t align)
@@ -384,9 +388,9 @@ static void *tlsf_alloc(void *heap, size_t size, size_t align)
     tlsf_state *s = heap;
     /* Rejecting impossible sizes (and 0, which wraps) first keeps every sum
      * below far from overflow; sizes the heap cannot hold fail the search. */
-    if (size - 1 >= MAX_REQUEST)
+    if (size - 1 >= BTAG_MAX_REQUEST)
         return NULL;
-    size_t need = block_size_for(size);
+    size_t need = btag_block_size_for(size);
     if (align > GRANULE)
         return alloc_aligned(s, need, align, size);
 
@@ -435,7 +439,7 @@ static void tlsf_free(void *heap, void *ptr)
     b->size_flags = (uint32_t)size | APG_TLSF_FREE;
     b->requested = 0;
     insert_free(s, block, size);
-    set_prev(s, next, block, true);
+    set_prev_phys_and_flag(s, next, block, true);
 }
 
 /* ---- realloc ------------------------------------------------------------ */
@@ -444,8 +448,9 @@ static void tlsf_free(void *heap, void *ptr)
  * moving it, using the next block too when that one is free. Whatever is left
  * over becomes a free block if it can hold one. Returns false, having changed
  * nothing, when the room is not there. */
-static bool resize_in_place(tlsf_state *s, uintptr_t block, size_t need)
+static bool resize_in_place(void *heap, uintptr_t block, size_t need)
 {
+    tlsf_state *s = heap;
     size_t size = size_of(block);
     uintptr_t next = block + size;
     bool next_free = next < s->heap_end && is_free(next);
@@ -465,33 +470,17 @@ static bool resize_in_place(tlsf_state *s, uintptr_t block, size_t need)
         set_size(block, need);
         write_header(tail, block, rest, APG_TLSF_FREE, 0);
         insert_free(s, tail, rest);
-        set_prev(s, after, tail, true);
+        set_prev_phys_and_flag(s, after, tail, true);
     } else {
         set_size(block, available);
-        set_prev(s, after, block, false);
+        set_prev_phys_and_flag(s, after, block, false);
     }
     return true;
 }
 
 static void *tlsf_realloc(void *heap, void *ptr, size_t size)
 {
-    tlsf_state *s = heap;
-    if (size - 1 >= MAX_REQUEST)
-        return NULL;
-    uintptr_t block = (uintptr_t)ptr - HEADER_SIZE;
-    if (resize_in_place(s, block, block_size_for(size))) {
-        block_at(block)->requested = (uint32_t)size;
-        return ptr;
-    }
-
-    /* Moving: the new block has the default alignment. */
-    void *moved = tlsf_alloc(heap, size, APG_DEFAULT_ALIGN);
-    if (moved == NULL)
-        return NULL;
-    size_t old_usable = size_of(block) - HEADER_SIZE;
-    apg_memcpy(moved, ptr, old_usable < size ? old_usable : size);
-    tlsf_free(heap, ptr);
-    return moved;
+    return btag_realloc(&apg_tlsf, &tlsf_format, resize_in_place, heap, ptr, size);
 }
 
 /* ---- queries ------------------------------------------------------------ */
@@ -499,55 +488,17 @@ static void *tlsf_realloc(void *heap, void *ptr, size_t size)
 static size_t tlsf_usable_size(void *heap, const void *ptr)
 {
     (void)heap;
-    return size_of((uintptr_t)ptr - HEADER_SIZE) - HEADER_SIZE;
+    return btag_usable_size(&tlsf_format, ptr);
 }
 
-/* Exact: walks the blocks to the one containing ptr, so only the payload
- * start of a used block is accepted (O(blocks); free() itself never walks).
- * A pointer that was freed lies in a free block (its own, or the neighbour it
- * merged into): NOT_ALLOCATED. */
 static apg_ptr_status tlsf_validate(void *heap, const void *ptr)
 {
-    const tlsf_state *s = heap;
-    uintptr_t p = (uintptr_t)ptr;
-    if (p < s->heap_start || p >= s->heap_end)
-        return APG_PTR_OUTSIDE;
-    if (p % APG_DEFAULT_ALIGN != 0)
-        return APG_PTR_MISALIGNED;
-
-    for (uintptr_t block = s->heap_start; block < s->heap_end;) {
-        size_t size = size_of(block);
-        if (!size_is_sane(s, block, size))
-            break; /* corrupt heap: refuse rather than guess */
-        if (p < block + size) {
-            if (is_free(block))
-                return APG_PTR_NOT_ALLOCATED;
-            return p == block + HEADER_SIZE ? APG_PTR_OK : APG_PTR_INSIDE_BLOCK;
-        }
-        block += size;
-    }
-    return APG_PTR_OUTSIDE;
+    return btag_validate(view(heap), ptr);
 }
 
 static void tlsf_walk(void *heap, apg_walk_fn fn, void *ctx)
 {
-    const tlsf_state *s = heap;
-    for (uintptr_t block = s->heap_start; block < s->heap_end;) {
-        size_t size = size_of(block);
-        if (!size_is_sane(s, block, size))
-            return;
-        bool used = !is_free(block);
-        apg_block info;
-        info.start = block;
-        info.span = size;
-        info.payload = block + HEADER_SIZE;
-        info.usable = size - HEADER_SIZE;
-        info.requested = used ? block_at(block)->requested : 0;
-        info.status = used ? APG_BLOCK_USED : APG_BLOCK_FREE;
-        if (!fn(&info, ctx))
-            return;
-        block += size;
-    }
+    btag_walk(view(heap), fn, ctx);
 }
 
 /* The largest request alloc satisfies right now with the default alignment.
@@ -592,13 +543,13 @@ static uint64_t fingerprint(uintptr_t block)
 
 /* A list entry passed the range checks: does it look like a real free block
  * of class c, tied into its physical neighbours? */
-static const char *list_entry_apg_check_failed(const tlsf_state *s, uintptr_t block, size_class c)
+static const char *free_list_entry_problem(const tlsf_state *s, uintptr_t block, size_class c)
 {
     const tlsf_block *b = block_at(block);
     size_t size = size_of(block);
     if (!is_free(block))
         return "tlsf: used block in a free list";
-    if (!size_is_sane(s, block, size))
+    if (!btag_size_is_sane(s->heap_end, block, size))
         return "tlsf: free list entry has an impossible size";
     size_class actual = class_of(size);
     if (actual.fl != c.fl || actual.sl != c.sl)
@@ -619,17 +570,18 @@ static const char *list_entry_apg_check_failed(const tlsf_state *s, uintptr_t bl
  * most as many steps as there are free blocks, each entry range-checked
  * before it is read. The lists are right when they hold exactly the free
  * blocks (same count, same fingerprint, no repeats), each in its own class. */
+static const btag_messages messages = BTAG_MESSAGES("tlsf: ");
+
 static apg_check_result tlsf_check(void *heap)
 {
     const tlsf_state *s = heap;
     uintptr_t state = (uintptr_t)s;
     if (s->magic != APG_TLSF_MAGIC)
         return apg_check_failed("tlsf: bad state magic", state);
-    if (s->heap_start % GRANULE != 0 || s->heap_end % GRANULE != 0 ||
-        s->heap_start < state + sizeof(tlsf_state) || s->heap_end < s->heap_start ||
-        s->heap_end - s->heap_start < MIN_BLOCK || s->region_size > MAX_REGION ||
-        s->heap_end - state > s->region_size)
-        return apg_check_failed("tlsf: heap bounds in the state are inconsistent", state);
+    const char *why = btag_check_state_bounds(&messages, state, sizeof(tlsf_state), s->heap_start,
+                                              s->heap_end, s->region_size);
+    if (why != NULL)
+        return apg_check_failed(why, state);
 
     /* Physical walk. */
     uintptr_t prev = 0;
@@ -639,25 +591,20 @@ static apg_check_result tlsf_check(void *heap)
     for (uintptr_t block = s->heap_start; block < s->heap_end;) {
         const tlsf_block *b = block_at(block);
         size_t size = size_of(block);
-        if ((b->size_flags & ~(APG_TLSF_SIZE_MASK | FLAG_BITS)) != 0)
-            return apg_check_failed("tlsf: unknown flag bits in a block header", block);
-        if (size < MIN_BLOCK)
-            return apg_check_failed("tlsf: block smaller than the 32-byte minimum", block);
-        if (size > s->heap_end - block)
-            return apg_check_failed("tlsf: block runs past the heap end", block);
+        why = btag_check_span(&messages, s->heap_end, block, size,
+                              b->size_flags & ~(APG_TLSF_SIZE_MASK | FLAG_BITS));
+        if (why != NULL)
+            return apg_check_failed(why, block);
         if (b->prev_phys != prev)
             return apg_check_failed("tlsf: prev_phys does not point at the previous block", block);
         if (((b->size_flags & APG_TLSF_PREV_FREE) != 0) != prev_free)
             return apg_check_failed("tlsf: PREV_FREE does not match the previous block", block);
+        why = btag_check_contents(&messages, is_used(block), prev_free, b->requested, size);
+        if (why != NULL)
+            return apg_check_failed(why, block);
         if (is_free(block)) {
-            if (b->requested != 0)
-                return apg_check_failed("tlsf: free block has a requested size", block);
-            if (prev_free)
-                return apg_check_failed("tlsf: two adjacent free blocks (missed coalesce)", block);
             free_blocks++;
             free_print += fingerprint(block);
-        } else if (b->requested == 0 || b->requested > size - HEADER_SIZE) {
-            return apg_check_failed("tlsf: used block's requested size does not fit it", block);
         }
         prev = block;
         prev_free = is_free(block);
@@ -690,7 +637,7 @@ static apg_check_result tlsf_check(void *heap)
                 if (++listed > free_blocks)
                     return apg_check_failed("tlsf: more blocks in the lists than free (cycle?)",
                                             block);
-                const char *why = list_entry_apg_check_failed(s, block, c);
+                why = free_list_entry_problem(s, block, c);
                 if (why != NULL)
                     return apg_check_failed(why, block);
                 if (links_of(block)->prev != list_prev)

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Helpers every strategy shares: the totals of a heap computed from its own
- * walk() (so `info`, stats() and the panel always agree), and the result type
- * of check().
+ * What the strategies share: the totals of a heap computed from its own
+ * walk() (so `info`, stats() and the panel always agree), realloc by moving,
+ * and the result type of check().
  */
-#ifndef APG_HEAP_TOTALS_H
-#define APG_HEAP_TOTALS_H
+#ifndef APG_STRATEGY_COMMON_H
+#define APG_STRATEGY_COMMON_H
 
 #include "allocator.h"
 
@@ -13,6 +13,12 @@
  * strategy defines for itself; returns the span of the largest free block. */
 size_t apg_totals_by_walking(void *heap, void (*walk)(void *heap, apg_walk_fn fn, void *ctx),
                              size_t region_size, apg_stats *out);
+
+/* The last resort of realloc(): a new block from self->alloc, the first
+ * min(old_bytes, size) bytes copied, the old block freed. NULL (and nothing
+ * changed) when there is no room. */
+void *apg_realloc_by_moving(const apg_allocator *self, void *heap, void *ptr, size_t size,
+                            size_t old_bytes);
 
 static inline apg_check_result apg_check_failed(const char *what, uintptr_t where)
 {
