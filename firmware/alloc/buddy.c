@@ -464,26 +464,26 @@ static apg_check_result check_state(const struct apg_buddy_state *state)
 {
     uintptr_t self = (uintptr_t)state;
     if (state->magic != APG_BUDDY_MAGIC)
-        return apg_check_failed("bad magic in buddy state", self);
+        return apg_check_failed("buddy: bad magic in buddy state", self);
     if (state->table != self + sizeof *state)
-        return apg_check_failed("table is not right after the state", self);
+        return apg_check_failed("buddy: table is not right after the state", self);
     if (state->arena_size == 0 || state->arena_size % BUDDY_UNIT != 0 ||
         state->unit_count != state->arena_size / BUDDY_UNIT)
-        return apg_check_failed("arena size and unit count disagree", self);
+        return apg_check_failed("buddy: arena size and unit count disagree", self);
     if (state->max_order != top_order_for(state->arena_size))
-        return apg_check_failed("max_order is not the largest order that fits", self);
+        return apg_check_failed("buddy: max_order is not the largest order that fits", self);
     if (state->arena_start % BUDDY_ARENA_ALIGN != 0)
-        return apg_check_failed("arena not 4 KiB aligned", (uintptr_t)state->arena_start);
+        return apg_check_failed("buddy: arena not 4 KiB aligned", (uintptr_t)state->arena_start);
     /* the region may start up to 15 bytes before the state, never after it */
     if (state->arena_start < state->table ||
         state->unit_count > (state->arena_start - state->table) / BUDDY_ENTRY_SIZE)
-        return apg_check_failed("table overlaps the arena", (uintptr_t)state->arena_start);
+        return apg_check_failed("buddy: table overlaps the arena", (uintptr_t)state->arena_start);
     if (state->arena_start - self > state->region_size ||
         state->arena_size > state->region_size - (state->arena_start - self))
-        return apg_check_failed("arena outside the region", (uintptr_t)state->arena_start);
+        return apg_check_failed("buddy: arena outside the region", (uintptr_t)state->arena_start);
     if (state->arena_start !=
         apg_align_up(state->table + state->unit_count * BUDDY_ENTRY_SIZE, BUDDY_ARENA_ALIGN))
-        return apg_check_failed("arena does not start at the first page after the table",
+        return apg_check_failed("buddy: arena does not start at the first page after the table",
                                 (uintptr_t)state->arena_start);
     return apg_check_passed();
 }
@@ -519,25 +519,25 @@ static apg_check_result check_table(const struct apg_buddy_state *state, size_t 
         uint32_t block_state = entry_state(entry);
         unsigned order = entry_order(entry);
         if (block_state == APG_BUDDY_STATE_NONE)
-            return apg_check_failed("arena not tiled: expected a block head", where);
+            return apg_check_failed("buddy: arena not tiled: expected a block head", where);
         if (block_state != APG_BUDDY_STATE_FREE && block_state != APG_BUDDY_STATE_USED)
-            return apg_check_failed("invalid block state", where);
+            return apg_check_failed("buddy: invalid block state", where);
         if (order > state->max_order)
-            return apg_check_failed("block order too large", where);
+            return apg_check_failed("buddy: block order too large", where);
         if (unit % units_in(order) != 0)
-            return apg_check_failed("block not aligned to its size", where);
+            return apg_check_failed("buddy: block not aligned to its size", where);
         if (state->unit_count - unit < units_in(order))
-            return apg_check_failed("block runs past the arena", where);
+            return apg_check_failed("buddy: block runs past the arena", where);
         size_t requested = entry_requested(entry);
         if (block_state == APG_BUDDY_STATE_USED &&
             (requested == 0 || requested > block_size(order)))
-            return apg_check_failed("requested size does not fit the block", where);
+            return apg_check_failed("buddy: requested size does not fit the block", where);
         if (block_state == APG_BUDDY_STATE_FREE) {
             if (requested != 0)
-                return apg_check_failed("free block records a requested size", where);
+                return apg_check_failed("buddy: free block records a requested size", where);
             size_t buddy = buddy_of(state, unit, order);
             if (buddy != state->unit_count && table[buddy] == entry)
-                return apg_check_failed("free buddies not merged", where);
+                return apg_check_failed("buddy: free buddies not merged", where);
             free_count[order]++;
         }
         size_t next_head = unit + units_in(order);
@@ -545,7 +545,7 @@ static apg_check_result check_table(const struct apg_buddy_state *state, size_t 
             size_t inner = unit + 1;
             while (table[inner] == 0)
                 inner++;
-            return apg_check_failed("table entry inside a block is not 0",
+            return apg_check_failed("buddy: table entry inside a block is not 0",
                                     unit_address(state, inner));
         }
         unit = next_head;
@@ -566,25 +566,28 @@ static apg_check_result check_free_lists(const struct apg_buddy_state *state,
         size_t seen = 0;
         while (node != 0) {
             if (seen == free_count[order])
-                return apg_check_failed("free list longer than its free blocks (or a cycle)",
+                return apg_check_failed("buddy: free list longer than its free blocks (or a cycle)",
                                         (uintptr_t)node);
             if (node < state->arena_start || node - state->arena_start >= state->arena_size ||
                 (node - state->arena_start) % block_size(order) != 0)
                 return apg_check_failed(
-                    "free list points outside the arena or off a block boundary", (uintptr_t)node);
+                    "buddy: free list points outside the arena or off a block boundary",
+                    (uintptr_t)node);
             if (table[unit_of(state, (uintptr_t)node)] !=
                 make_entry(APG_BUDDY_STATE_FREE, order, 0))
-                return apg_check_failed("free list holds a block that is not free of this order",
-                                        (uintptr_t)node);
+                return apg_check_failed(
+                    "buddy: free list holds a block that is not free of this order",
+                    (uintptr_t)node);
             const struct apg_buddy_free_links *links = links_at(node);
             if (links->prev != previous)
-                return apg_check_failed("free list back link broken", (uintptr_t)node);
+                return apg_check_failed("buddy: free list back link broken", (uintptr_t)node);
             previous = node;
             node = links->next;
             seen++;
         }
         if (seen != free_count[order])
-            return apg_check_failed("free block missing from its free list", (uintptr_t)state);
+            return apg_check_failed("buddy: free block missing from its free list",
+                                    (uintptr_t)state);
     }
     return apg_check_passed();
 }

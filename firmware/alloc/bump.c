@@ -290,43 +290,43 @@ static apg_check_result bump_check(void *heap)
     const struct apg_bump_state *state = bump_state(heap);
     uintptr_t self = (uintptr_t)state;
     if (state->magic != APG_BUMP_MAGIC)
-        return apg_check_failed("bad magic in bump state", self);
+        return apg_check_failed("bump: bad magic in bump state", self);
     if (state->start != first_header(state))
-        return apg_check_failed("start is not right after the state", self);
+        return apg_check_failed("bump: start is not right after the state", self);
     if (state->start > state->next || state->next > state->end)
-        return apg_check_failed("bump pointer outside [start, end]", (uintptr_t)state->next);
+        return apg_check_failed("bump: bump pointer outside [start, end]", (uintptr_t)state->next);
     if (state->next % BUMP_GRANULE != 0 || state->end % BUMP_GRANULE != 0)
-        return apg_check_failed("next or end not 16-byte aligned", self);
+        return apg_check_failed("bump: next or end not 16-byte aligned", self);
     if (state->end - self > state->region_size)
-        return apg_check_failed("end beyond the region", (uintptr_t)state->end);
+        return apg_check_failed("bump: end beyond the region", (uintptr_t)state->end);
     if (state->live_blocks == 0 && state->next != state->start)
-        return apg_check_failed("no live block but the arena did not rewind",
+        return apg_check_failed("bump: no live block but the arena did not rewind",
                                 (uintptr_t)state->next);
     if (state->total_allocations < state->live_blocks)
-        return apg_check_failed("more live blocks than allocations", self);
+        return apg_check_failed("bump: more live blocks than allocations", self);
 
     uint64_t live = 0;
     uintptr_t header = (uintptr_t)state->start;
     while (header < state->next) {
         const struct apg_bump_block *block = block_at(header);
         if (block->span < BUMP_MIN_SPAN || block->span % BUMP_GRANULE != 0)
-            return apg_check_failed("block span not a multiple of 16 of at least 32", header);
+            return apg_check_failed("bump: block span not a multiple of 16 of at least 32", header);
         if (block->span > state->next - header)
-            return apg_check_failed("block runs past the bump pointer", header);
+            return apg_check_failed("bump: block runs past the bump pointer", header);
         if (block->payload_offset < BUMP_HEADER_SIZE || block->payload_offset % BUMP_GRANULE != 0 ||
             block->payload_offset > BUMP_MAX_PAYLOAD_OFFSET || block->payload_offset >= block->span)
-            return apg_check_failed("bad payload offset", header);
+            return apg_check_failed("bump: bad payload offset", header);
         if ((block->flags & ~APG_BUMP_LIVE) != 0)
-            return apg_check_failed("unknown block flags", header);
+            return apg_check_failed("bump: unknown block flags", header);
         if (block->flags & APG_BUMP_LIVE) {
             if (block->requested == 0 || block->requested > block->span - block->payload_offset)
-                return apg_check_failed("requested size does not fit the block", header);
+                return apg_check_failed("bump: requested size does not fit the block", header);
             live++;
         }
         header += block->span;
     }
     if (live != state->live_blocks)
-        return apg_check_failed("live block count does not match the headers", self);
+        return apg_check_failed("bump: live block count does not match the headers", self);
     return apg_check_passed();
 }
 

@@ -306,21 +306,21 @@ static apg_check_result page_check(void *heap)
     const struct apg_page_state *state = page_state(heap);
     uintptr_t self = (uintptr_t)state;
     if (state->magic != APG_PAGE_MAGIC)
-        return apg_check_failed("bad magic in page state", self);
+        return apg_check_failed("page: bad magic in page state", self);
     if (state->page_size != APG_PAGE_SIZE)
-        return apg_check_failed("page size is not 4096", self);
+        return apg_check_failed("page: page size is not 4096", self);
     if (state->page_map != self + sizeof *state)
-        return apg_check_failed("page map is not right after the state", self);
+        return apg_check_failed("page: page map is not right after the state", self);
     if (state->page_count == 0 || state->page_count > PAGE_MAX_PAGES)
-        return apg_check_failed("page count out of range", self);
+        return apg_check_failed("page: page count out of range", self);
     if (state->pages_start % APG_PAGE_SIZE != 0 ||
         state->pages_start < state->page_map + state->page_count * PAGE_ENTRY_SIZE)
-        return apg_check_failed("pages overlap the map or are not page aligned",
+        return apg_check_failed("page: pages overlap the map or are not page aligned",
                                 (uintptr_t)state->pages_start);
     /* the region may start up to 15 bytes before the state, never after it */
     if (state->pages_start - self > state->region_size ||
         state->page_count * APG_PAGE_SIZE > state->region_size - (state->pages_start - self))
-        return apg_check_failed("pages run past the region", (uintptr_t)state->pages_start);
+        return apg_check_failed("page: pages run past the region", (uintptr_t)state->pages_start);
 
     const uint32_t *map = page_map(state);
     size_t used = 0;
@@ -330,31 +330,31 @@ static apg_check_result page_check(void *heap)
         uintptr_t where = page_address(state, i);
         if (entry_kind(entry) == APG_PAGE_FREE) {
             if (entry != APG_PAGE_FREE)
-                return apg_check_failed("free page entry has stray bits", where);
+                return apg_check_failed("page: free page entry has stray bits", where);
             i++;
             continue;
         }
         if (entry_kind(entry) == APG_PAGE_TAIL)
-            return apg_check_failed("tail page without a head (or a run longer than its request)",
-                                    where);
+            return apg_check_failed(
+                "page: tail page without a head (or a run longer than its request)", where);
         if (entry_kind(entry) != APG_PAGE_HEAD)
-            return apg_check_failed("invalid page state", where);
+            return apg_check_failed("page: invalid page state", where);
         size_t requested = entry_requested(entry);
         if (requested == 0)
-            return apg_check_failed("allocated run records 0 requested bytes", where);
+            return apg_check_failed("page: allocated run records 0 requested bytes", where);
         size_t pages = pages_for(requested);
         if (pages > state->page_count - i)
-            return apg_check_failed("run for the requested size passes the last page", where);
+            return apg_check_failed("page: run for the requested size passes the last page", where);
         for (size_t k = i + 1; k < i + pages; k++) {
             if (map[k] != APG_PAGE_TAIL)
-                return apg_check_failed("run shorter than its requested size",
+                return apg_check_failed("page: run shorter than its requested size",
                                         page_address(state, k));
         }
         used += pages;
         i += pages;
     }
     if (used != state->used_pages)
-        return apg_check_failed("used page count does not match the map", self);
+        return apg_check_failed("page: used page count does not match the map", self);
     return apg_check_passed();
 }
 

@@ -42,27 +42,27 @@ interface BuddyFields {
 }
 
 function checkState(f: BuddyFields, magic: number): CheckResult {
-  if (magic !== BUDDY_MAGIC) return problem('bad magic in buddy state', f.self);
+  if (magic !== BUDDY_MAGIC) return problem('buddy: bad magic in buddy state', f.self);
   if (f.table !== f.self + BuddyState.size)
-    return problem('table is not right after the state', f.self);
+    return problem('buddy: table is not right after the state', f.self);
   if (
     f.arenaSize === 0 ||
     f.arenaSize % BUDDY_MIN_BLOCK !== 0 ||
     f.unitCount !== f.arenaSize / BUDDY_MIN_BLOCK
   )
-    return problem('arena size and unit count disagree', f.self);
+    return problem('buddy: arena size and unit count disagree', f.self);
   if (f.maxOrder !== topOrderFor(f.arenaSize))
-    return problem('max_order is not the largest order that fits', f.self);
-  if (f.arenaStart % 4096 !== 0) return problem('arena not 4 KiB aligned', f.arenaStart);
+    return problem('buddy: max_order is not the largest order that fits', f.self);
+  if (f.arenaStart % 4096 !== 0) return problem('buddy: arena not 4 KiB aligned', f.arenaStart);
   if (
     f.arenaStart < f.table ||
     f.unitCount > Math.floor((f.arenaStart - f.table) / BUDDY_ENTRY_SIZE)
   )
-    return problem('table overlaps the arena', f.arenaStart);
+    return problem('buddy: table overlaps the arena', f.arenaStart);
   if (f.arenaStart - f.self > f.regionSize || f.arenaSize > f.regionSize - (f.arenaStart - f.self))
-    return problem('arena outside the region', f.arenaStart);
+    return problem('buddy: arena outside the region', f.arenaStart);
   if (f.arenaStart !== alignUp(f.table + f.unitCount * BUDDY_ENTRY_SIZE, 4096))
-    return problem('arena does not start at the first page after the table', f.arenaStart);
+    return problem('buddy: arena does not start at the first page after the table', f.arenaStart);
   return passed;
 }
 
@@ -91,27 +91,28 @@ export function checkBuddy(m: GuestMemory, self: number): CheckResult {
     const blockState = (e >>> BUDDY_STATE_SHIFT) & BUDDY_STATE_MASK;
     const order = e & BUDDY_ORDER_MASK;
     if (blockState === BUDDY_STATE_NONE)
-      return problem('arena not tiled: expected a block head', where);
+      return problem('buddy: arena not tiled: expected a block head', where);
     if (blockState !== BUDDY_STATE_FREE && blockState !== BUDDY_STATE_USED)
-      return problem('invalid block state', where);
-    if (order > f.maxOrder) return problem('block order too large', where);
-    if (unit % unitsIn(order) !== 0) return problem('block not aligned to its size', where);
-    if (f.unitCount - unit < unitsIn(order)) return problem('block runs past the arena', where);
+      return problem('buddy: invalid block state', where);
+    if (order > f.maxOrder) return problem('buddy: block order too large', where);
+    if (unit % unitsIn(order) !== 0) return problem('buddy: block not aligned to its size', where);
+    if (f.unitCount - unit < unitsIn(order))
+      return problem('buddy: block runs past the arena', where);
     const requested = e >>> BUDDY_REQ_SHIFT;
     if (blockState === BUDDY_STATE_USED && (requested === 0 || requested > blockSize(order)))
-      return problem('requested size does not fit the block', where);
+      return problem('buddy: requested size does not fit the block', where);
     if (blockState === BUDDY_STATE_FREE) {
-      if (requested !== 0) return problem('free block records a requested size', where);
+      if (requested !== 0) return problem('buddy: free block records a requested size', where);
       const buddy =
         Math.floor(unit / unitsIn(order)) % 2 === 0 ? unit + unitsIn(order) : unit - unitsIn(order);
       const hasBuddy = !(order >= f.maxOrder || buddy > f.unitCount - unitsIn(order));
-      if (hasBuddy && entry(buddy) === e) return problem('free buddies not merged', where);
+      if (hasBuddy && entry(buddy) === e) return problem('buddy: free buddies not merged', where);
       freeCount[order]!++;
     }
     const nextHead = unit + unitsIn(order);
     for (let inner = unit + 1; inner < nextHead; inner++) {
       if (entry(inner) !== 0)
-        return problem('table entry inside a block is not 0', unitAddress(inner));
+        return problem('buddy: table entry inside a block is not 0', unitAddress(inner));
     }
     unit = nextHead;
   }
@@ -123,22 +124,23 @@ export function checkBuddy(m: GuestMemory, self: number): CheckResult {
     let seen = 0;
     while (node !== 0) {
       if (seen === freeCount[order])
-        return problem('free list longer than its free blocks (or a cycle)', node);
+        return problem('buddy: free list longer than its free blocks (or a cycle)', node);
       if (
         node < f.arenaStart ||
         node - f.arenaStart >= f.arenaSize ||
         (node - f.arenaStart) % blockSize(order) !== 0
       )
-        return problem('free list points outside the arena or off a block boundary', node);
+        return problem('buddy: free list points outside the arena or off a block boundary', node);
       if (entry((node - f.arenaStart) / BUDDY_MIN_BLOCK) !== freeEntry(order))
-        return problem('free list holds a block that is not free of this order', node);
+        return problem('buddy: free list holds a block that is not free of this order', node);
       if (m.u64(node + FreeLinks.prev) !== previous)
-        return problem('free list back link broken', node);
+        return problem('buddy: free list back link broken', node);
       previous = node;
       node = m.u64(node + FreeLinks.next);
       seen++;
     }
-    if (seen !== freeCount[order]) return problem('free block missing from its free list', self);
+    if (seen !== freeCount[order])
+      return problem('buddy: free block missing from its free list', self);
   }
   return passed;
 }

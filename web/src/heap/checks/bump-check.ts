@@ -9,20 +9,23 @@ const MIN_SPAN = 32;
 const MAX_PAYLOAD_OFFSET = 4096;
 
 export function checkBump(m: GuestMemory, self: number): CheckResult {
-  if (m.u32(self + BumpState.magic) !== BUMP_MAGIC) return problem('bad magic in bump state', self);
+  if (m.u32(self + BumpState.magic) !== BUMP_MAGIC)
+    return problem('bump: bad magic in bump state', self);
   const liveBlocks = m.u32(self + BumpState.liveBlocks);
   const start = m.u64(self + BumpState.start);
   const next = m.u64(self + BumpState.next);
   const end = m.u64(self + BumpState.end);
   const total = m.u64(self + BumpState.totalAllocations);
   const regionSize = m.u64(self + BumpState.regionSize);
-  if (start !== self + BumpState.size) return problem('start is not right after the state', self);
-  if (start > next || next > end) return problem('bump pointer outside [start, end]', next);
-  if (next % 16 !== 0 || end % 16 !== 0) return problem('next or end not 16-byte aligned', self);
-  if (end - self > regionSize) return problem('end beyond the region', end);
+  if (start !== self + BumpState.size)
+    return problem('bump: start is not right after the state', self);
+  if (start > next || next > end) return problem('bump: bump pointer outside [start, end]', next);
+  if (next % 16 !== 0 || end % 16 !== 0)
+    return problem('bump: next or end not 16-byte aligned', self);
+  if (end - self > regionSize) return problem('bump: end beyond the region', end);
   if (liveBlocks === 0 && next !== start)
-    return problem('no live block but the arena did not rewind', next);
-  if (total < liveBlocks) return problem('more live blocks than allocations', self);
+    return problem('bump: no live block but the arena did not rewind', next);
+  if (total < liveBlocks) return problem('bump: more live blocks than allocations', self);
 
   let live = 0;
   for (let header = start; header < next; ) {
@@ -30,24 +33,25 @@ export function checkBump(m: GuestMemory, self: number): CheckResult {
     const flags = m.u32(header + BumpBlock.flags);
     const payloadOffset = m.u32(header + BumpBlock.payloadOffset);
     if (span < MIN_SPAN || span % 16 !== 0)
-      return problem('block span not a multiple of 16 of at least 32', header);
-    if (span > next - header) return problem('block runs past the bump pointer', header);
+      return problem('bump: block span not a multiple of 16 of at least 32', header);
+    if (span > next - header) return problem('bump: block runs past the bump pointer', header);
     if (
       payloadOffset < HEADER ||
       payloadOffset % 16 !== 0 ||
       payloadOffset > MAX_PAYLOAD_OFFSET ||
       payloadOffset >= span
     )
-      return problem('bad payload offset', header);
-    if ((flags & ~BUMP_LIVE) !== 0) return problem('unknown block flags', header);
+      return problem('bump: bad payload offset', header);
+    if ((flags & ~BUMP_LIVE) !== 0) return problem('bump: unknown block flags', header);
     if ((flags & BUMP_LIVE) !== 0) {
       const requested = m.u32(header + BumpBlock.requested);
       if (requested === 0 || requested > span - payloadOffset)
-        return problem('requested size does not fit the block', header);
+        return problem('bump: requested size does not fit the block', header);
       live++;
     }
     header += span;
   }
-  if (live !== liveBlocks) return problem('live block count does not match the headers', self);
+  if (live !== liveBlocks)
+    return problem('bump: live block count does not match the headers', self);
   return passed;
 }

@@ -18,21 +18,23 @@ const PAGE_REQ_MAX = 0xffffffff >>> PAGE_REQ_SHIFT;
 const PAGE_MAX_PAGES = Math.floor(PAGE_REQ_MAX / PAGE_SIZE);
 
 export function checkPage(m: GuestMemory, self: number): CheckResult {
-  if (m.u32(self + PageState.magic) !== PAGE_MAGIC) return problem('bad magic in page state', self);
-  if (m.u32(self + PageState.pageSize) !== PAGE_SIZE) return problem('page size is not 4096', self);
+  if (m.u32(self + PageState.magic) !== PAGE_MAGIC)
+    return problem('page: bad magic in page state', self);
+  if (m.u32(self + PageState.pageSize) !== PAGE_SIZE)
+    return problem('page: page size is not 4096', self);
   const pagesStart = m.u64(self + PageState.pagesStart);
   const pageCount = m.u64(self + PageState.pageCount);
   const pageMap = m.u64(self + PageState.pageMap);
   const usedPages = m.u64(self + PageState.usedPages);
   const regionSize = m.u64(self + PageState.regionSize);
   if (pageMap !== self + PageState.size)
-    return problem('page map is not right after the state', self);
+    return problem('page: page map is not right after the state', self);
   if (pageCount === 0 || pageCount > PAGE_MAX_PAGES)
-    return problem('page count out of range', self);
+    return problem('page: page count out of range', self);
   if (pagesStart % PAGE_SIZE !== 0 || pagesStart < pageMap + pageCount * PAGE_ENTRY_SIZE)
-    return problem('pages overlap the map or are not page aligned', pagesStart);
+    return problem('page: pages overlap the map or are not page aligned', pagesStart);
   if (pagesStart - self > regionSize || pageCount * PAGE_SIZE > regionSize - (pagesStart - self))
-    return problem('pages run past the region', pagesStart);
+    return problem('page: pages run past the region', pagesStart);
 
   const entry = (i: number): number => m.u32(pageMap + i * PAGE_ENTRY_SIZE);
   const pageAddress = (i: number): number => pagesStart + i * PAGE_SIZE;
@@ -43,25 +45,25 @@ export function checkPage(m: GuestMemory, self: number): CheckResult {
     const where = pageAddress(i);
     const kind = e & PAGE_STATE_MASK;
     if (kind === PAGE_FREE) {
-      if (e !== PAGE_FREE) return problem('free page entry has stray bits', where);
+      if (e !== PAGE_FREE) return problem('page: free page entry has stray bits', where);
       i++;
       continue;
     }
     if (kind === PAGE_TAIL)
-      return problem('tail page without a head (or a run longer than its request)', where);
-    if (kind !== PAGE_HEAD) return problem('invalid page state', where);
+      return problem('page: tail page without a head (or a run longer than its request)', where);
+    if (kind !== PAGE_HEAD) return problem('page: invalid page state', where);
     const requested = e >>> PAGE_REQ_SHIFT;
-    if (requested === 0) return problem('allocated run records 0 requested bytes', where);
+    if (requested === 0) return problem('page: allocated run records 0 requested bytes', where);
     const pages = Math.ceil(requested / PAGE_SIZE);
     if (pages > pageCount - i)
-      return problem('run for the requested size passes the last page', where);
+      return problem('page: run for the requested size passes the last page', where);
     for (let k = i + 1; k < i + pages; k++) {
       if (entry(k) !== PAGE_TAIL)
-        return problem('run shorter than its requested size', pageAddress(k));
+        return problem('page: run shorter than its requested size', pageAddress(k));
     }
     used += pages;
     i += pages;
   }
-  if (used !== usedPages) return problem('used page count does not match the map', self);
+  if (used !== usedPages) return problem('page: used page count does not match the map', self);
   return passed;
 }

@@ -47,7 +47,7 @@ export function decodeBuddy(ctx: DecodeContext): KindDecoding {
   }
   const regionSize = m.u64(state + BuddyState.regionSize);
   if (m.u32(state + BuddyState.magic) !== BUDDY_MAGIC) {
-    ctx.error('bad magic in buddy state', state);
+    ctx.error('buddy: bad magic in buddy state', state);
     return none(regionSize);
   }
   const maxOrder = m.u32(state + BuddyState.maxOrder);
@@ -57,25 +57,26 @@ export function decodeBuddy(ctx: DecodeContext): KindDecoding {
   const unitCount = m.u64(state + BuddyState.unitCount);
 
   // The state's own fields, before any of them is used as an address.
-  if (table !== state + BuddyState.size) ctx.error('table is not right after the state', state);
+  if (table !== state + BuddyState.size)
+    ctx.error('buddy: table is not right after the state', state);
   if (
     arenaSize === 0 ||
     arenaSize % BUDDY_MIN_BLOCK !== 0 ||
     unitCount !== arenaSize / BUDDY_MIN_BLOCK
   )
-    ctx.error('arena size and unit count disagree', state);
+    ctx.error('buddy: arena size and unit count disagree', state);
   if (maxOrder > TOP_ORDER || maxOrder !== topOrderFor(arenaSize))
-    ctx.error('max_order is not the largest order that fits', state);
-  if (arenaStart % ARENA_ALIGN !== 0) ctx.error('arena not 4 KiB aligned', arenaStart);
+    ctx.error('buddy: max_order is not the largest order that fits', state);
+  if (arenaStart % ARENA_ALIGN !== 0) ctx.error('buddy: arena not 4 KiB aligned', arenaStart);
   if (
     !ctx.inRegion(table, unitCount * BUDDY_ENTRY_SIZE) ||
     unitCount * BUDDY_ENTRY_SIZE > arenaStart - table
   ) {
-    ctx.error('table overlaps the arena or leaves the region', arenaStart);
+    ctx.error('buddy: table overlaps the arena or leaves the region', arenaStart);
     return none(regionSize);
   }
   if (!ctx.inRegion(arenaStart, unitCount * BUDDY_MIN_BLOCK)) {
-    ctx.error('arena outside the region', arenaStart);
+    ctx.error('buddy: arena outside the region', arenaStart);
     return none(regionSize);
   }
   if (maxOrder > TOP_ORDER) return none(regionSize);
@@ -106,10 +107,12 @@ export function decodeBuddy(ctx: DecodeContext): KindDecoding {
     let malformed: string | null = null;
     if (blockState !== BUDDY_STATE_FREE && blockState !== BUDDY_STATE_USED)
       malformed =
-        blockState === 0 ? 'arena not tiled: expected a block head' : 'invalid block state';
-    else if (order > maxOrder) malformed = 'block order too large';
-    else if (unit % unitsIn(order) !== 0) malformed = 'block not aligned to its size';
-    else if (unitCount - unit < unitsIn(order)) malformed = 'block runs past the arena';
+        blockState === 0
+          ? 'buddy: arena not tiled: expected a block head'
+          : 'buddy: invalid block state';
+    else if (order > maxOrder) malformed = 'buddy: block order too large';
+    else if (unit % unitsIn(order) !== 0) malformed = 'buddy: block not aligned to its size';
+    else if (unitCount - unit < unitsIn(order)) malformed = 'buddy: block runs past the arena';
     if (malformed !== null) {
       ctx.error(malformed, where);
       if (entry !== 0) noteEntry(unit, entry);
@@ -120,11 +123,12 @@ export function decodeBuddy(ctx: DecodeContext): KindDecoding {
     const size = blockSize(order);
     const requested = entry >>> BUDDY_REQ_SHIFT;
     if (used && (requested === 0 || requested > size))
-      ctx.error('requested size does not fit the block', where);
+      ctx.error('buddy: requested size does not fit the block', where);
     if (!used) {
-      if (requested !== 0) ctx.error('free block records a requested size', where);
+      if (requested !== 0) ctx.error('buddy: free block records a requested size', where);
       const buddy = buddyOf(unit, order, maxOrder, unitCount);
-      if (buddy !== -1 && entryAt(buddy) === entry) ctx.error('free buddies not merged', where);
+      if (buddy !== -1 && entryAt(buddy) === entry)
+        ctx.error('buddy: free buddies not merged', where);
       freeCount[order]!++;
       largest = Math.max(largest, size);
     }
@@ -147,7 +151,7 @@ export function decodeBuddy(ctx: DecodeContext): KindDecoding {
     for (let inner = unit + 1; inner < nextHead; inner++) {
       const stray = entryAt(inner);
       if (stray !== 0) {
-        ctx.error('table entry inside a block is not 0', unitAddress(inner));
+        ctx.error('buddy: table entry inside a block is not 0', unitAddress(inner));
         noteEntry(inner, stray);
         break;
       }
@@ -178,7 +182,7 @@ export function decodeBuddy(ctx: DecodeContext): KindDecoding {
       },
     });
     if (list.complete && list.nodes.length !== freeCount[order])
-      ctx.error(`buddy order ${order}: free block missing from its free list`, state);
+      ctx.error(`buddy: order ${order}: free block missing from its free list`, state);
     freeLists.push(list);
   }
 

@@ -23,7 +23,7 @@ export function decodeBump(ctx: DecodeContext): KindDecoding {
   const regionSize = m.u64(state + BumpState.regionSize);
   const none: KindDecoding = { extras: null, largestFree: 0, regionSize };
   if (m.u32(state + BumpState.magic) !== BUMP_MAGIC) {
-    ctx.error('bad magic in bump state', state);
+    ctx.error('bump: bad magic in bump state', state);
     return none;
   }
   const liveBlocks = m.u32(state + BumpState.liveBlocks);
@@ -31,16 +31,17 @@ export function decodeBump(ctx: DecodeContext): KindDecoding {
   const next = m.u64(state + BumpState.next);
   const end = m.u64(state + BumpState.end);
   const totalAllocations = m.u64(state + BumpState.totalAllocations);
-  if (start !== state + BumpState.size) ctx.error('start is not right after the state', state);
+  if (start !== state + BumpState.size)
+    ctx.error('bump: start is not right after the state', state);
   if (!(start <= next && next <= end) || !ctx.inRegion(start, end - start)) {
-    ctx.error('bump pointer outside [start, end] or arena outside the region', next);
+    ctx.error('bump: bump pointer outside [start, end] or arena outside the region', next);
     return none;
   }
   if (next % GRANULE !== 0 || end % GRANULE !== 0)
-    ctx.error('next or end not 16-byte aligned', state);
+    ctx.error('bump: next or end not 16-byte aligned', state);
   if (liveBlocks === 0 && next !== start)
-    ctx.error('no live block but the arena did not rewind', next);
-  if (totalAllocations < liveBlocks) ctx.error('more live blocks than allocations', state);
+    ctx.error('bump: no live block but the arena did not rewind', next);
+  if (totalAllocations < liveBlocks) ctx.error('bump: more live blocks than allocations', state);
 
   let live = 0;
   let dead = 0;
@@ -52,11 +53,11 @@ export function decodeBump(ctx: DecodeContext): KindDecoding {
     const requested = m.u32(header + BumpBlock.requested);
     // header_is_sane(): the walk stops at the first header that is not
     if (span < MIN_SPAN || span % GRANULE !== 0) {
-      ctx.error('block span not a multiple of 16 of at least 32', header);
+      ctx.error('bump: block span not a multiple of 16 of at least 32', header);
       break;
     }
     if (span > next - header) {
-      ctx.error('block runs past the bump pointer', header);
+      ctx.error('bump: block runs past the bump pointer', header);
       break;
     }
     if (
@@ -64,15 +65,15 @@ export function decodeBump(ctx: DecodeContext): KindDecoding {
       payloadOffset % GRANULE !== 0 ||
       payloadOffset >= span
     ) {
-      ctx.error('bad payload offset', header);
+      ctx.error('bump: bad payload offset', header);
       break;
     }
-    if (payloadOffset > MAX_PAYLOAD_OFFSET) ctx.error('bad payload offset', header);
-    if ((flags & ~BUMP_LIVE) !== 0) ctx.error('unknown block flags', header);
+    if (payloadOffset > MAX_PAYLOAD_OFFSET) ctx.error('bump: bad payload offset', header);
+    if ((flags & ~BUMP_LIVE) !== 0) ctx.error('bump: unknown block flags', header);
     const isLive = (flags & BUMP_LIVE) !== 0;
     if (isLive) {
       if (requested === 0 || requested > span - payloadOffset)
-        ctx.error('requested size does not fit the block', header);
+        ctx.error('bump: requested size does not fit the block', header);
       live++;
     } else {
       dead++;
@@ -93,7 +94,7 @@ export function decodeBump(ctx: DecodeContext): KindDecoding {
   }
   const walkReachedNext = header === next;
   if (walkReachedNext && live !== liveBlocks)
-    ctx.error('live block count does not match the headers', state);
+    ctx.error('bump: live block count does not match the headers', state);
   const tail = end - next;
   const tailCapacity = tail > BLOCK_HEADER_SIZE ? tail - BLOCK_HEADER_SIZE : 0;
   // bump_walk() reports the tail only when the headers lead exactly to next

@@ -29,25 +29,27 @@ export function decodePage(ctx: DecodeContext): KindDecoding {
   const regionSize = m.u64(state + PageState.regionSize);
   const none: KindDecoding = { extras: null, largestFree: 0, regionSize };
   if (m.u32(state + PageState.magic) !== PAGE_MAGIC) {
-    ctx.error('bad magic in page state', state);
+    ctx.error('page: bad magic in page state', state);
     return none;
   }
-  if (m.u32(state + PageState.pageSize) !== PAGE_SIZE) ctx.error('page size is not 4096', state);
+  if (m.u32(state + PageState.pageSize) !== PAGE_SIZE)
+    ctx.error('page: page size is not 4096', state);
   const pagesStart = m.u64(state + PageState.pagesStart);
   const pageCount = m.u64(state + PageState.pageCount);
   const pageMap = m.u64(state + PageState.pageMap);
   const usedPages = m.u64(state + PageState.usedPages);
-  if (pageMap !== state + PageState.size) ctx.error('page map is not right after the state', state);
+  if (pageMap !== state + PageState.size)
+    ctx.error('page: page map is not right after the state', state);
   if (pageCount === 0 || !ctx.inRegion(pageMap, pageCount * PAGE_ENTRY_SIZE)) {
-    ctx.error('page count out of range', state);
+    ctx.error('page: page count out of range', state);
     return none;
   }
   if (pagesStart % PAGE_SIZE !== 0 || pagesStart < pageMap + pageCount * PAGE_ENTRY_SIZE) {
-    ctx.error('pages overlap the map or are not page aligned', pagesStart);
+    ctx.error('page: pages overlap the map or are not page aligned', pagesStart);
     return none;
   }
   if (!ctx.inRegion(pagesStart, pageCount * PAGE_SIZE)) {
-    ctx.error('pages run past the region', pagesStart);
+    ctx.error('page: pages run past the region', pagesStart);
     return none;
   }
 
@@ -129,36 +131,39 @@ function checkMap(
     const entry = entries[i]!;
     const kind = entry & PAGE_STATE_MASK;
     if (kind === PAGE_FREE) {
-      if (entry !== PAGE_FREE) ctx.error('free page entry has stray bits', pageAddress(i));
+      if (entry !== PAGE_FREE) ctx.error('page: free page entry has stray bits', pageAddress(i));
       i++;
       continue;
     }
     if (kind === PAGE_TAIL) {
-      ctx.error('tail page without a head (or a run longer than its request)', pageAddress(i));
+      ctx.error(
+        'page: tail page without a head (or a run longer than its request)',
+        pageAddress(i),
+      );
       return;
     }
     if (kind !== PAGE_HEAD) {
-      ctx.error('invalid page state', pageAddress(i));
+      ctx.error('page: invalid page state', pageAddress(i));
       return;
     }
     const requested = entry >>> PAGE_REQ_SHIFT;
     if (requested === 0) {
-      ctx.error('allocated run records 0 requested bytes', pageAddress(i));
+      ctx.error('page: allocated run records 0 requested bytes', pageAddress(i));
       return;
     }
     const pages = Math.ceil(requested / PAGE_SIZE);
     if (pages > entries.length - i) {
-      ctx.error('run for the requested size passes the last page', pageAddress(i));
+      ctx.error('page: run for the requested size passes the last page', pageAddress(i));
       return;
     }
     for (let k = i + 1; k < i + pages; k++) {
       if (entries[k] !== PAGE_TAIL) {
-        ctx.error('run shorter than its requested size', pageAddress(k));
+        ctx.error('page: run shorter than its requested size', pageAddress(k));
         return;
       }
     }
     used += pages;
     i += pages;
   }
-  if (used !== usedPages) ctx.error('used page count does not match the map', state);
+  if (used !== usedPages) ctx.error('page: used page count does not match the map', state);
 }
