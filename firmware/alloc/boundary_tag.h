@@ -21,6 +21,7 @@
 
 #include "align.h"
 #include "allocator.h"
+#include "strategy_common.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -32,7 +33,9 @@
 #define BTAG_MAX_REGION ((size_t)UINT32_MAX)                  /* sizes live in 32-bit fields */
 #define BTAG_MAX_REQUEST (BTAG_MAX_REGION - BTAG_HEADER_SIZE) /* no block can be bigger */
 
-/* How an allocator's header says what this module needs to know. */
+/* How an allocator's header says what this module needs to know. The
+ * functions below that read blocks are inline: given a strategy's constant
+ * format they compile to its own direct header reads, as before the split. */
 typedef struct {
     size_t (*size_of)(uintptr_t block);
     bool (*is_used)(uintptr_t block);
@@ -93,24 +96,76 @@ static inline bool btag_size_is_sane(uintptr_t heap_end, uintptr_t block, size_t
 /* realloc() of the allocator interface: resize in place if the allocator
  * can, else move (self->alloc, copy, self->free). NULL, and nothing changed,
  * when neither works. */
-void *btag_realloc(const apg_allocator *self, const btag_format *f, btag_resize_fn resize_in_place,
-                   void *heap, void *ptr, size_t size);
-
 /* usable_size() of the allocator interface. */
 static inline size_t btag_usable_size(const btag_format *f, const void *ptr)
 {
     return f->size_of((uintptr_t)ptr - BTAG_HEADER_SIZE) - BTAG_HEADER_SIZE;
 }
 
+static inline void *btag_realloc(const apg_allocator *self, const btag_format *f,
+                                 btag_resize_fn resize_in_place, void *heap, void *ptr, size_t size)
+{
+    /* Rejecting impossible sizes (and 0, which wraps) first keeps every sum
+     * far from overflow; sizes the heap cannot hold fail in alloc. */
+    if (size - 1 >= BTAG_MAX_REQUEST)
+        return NULL;
+    uintptr_t block = (uintptr_t)ptr - BTAG_HEADER_SIZE;
+    if (resize_in_place(heap, block, btag_block_size_for(size))) {
+        f->set_requested(block, size);
+        return ptr;
+    }
+    return apg_realloc_by_moving(self, heap, ptr, size, btag_usable_size(f, ptr));
+}
+
 /* walk() of the allocator interface: every block in address order, stopping
  * at a header whose size would leave the heap. */
-void btag_walk(btag_heap h, apg_walk_fn fn, void *ctx);
+static inline void btag_walk(btag_heap h, apg_walk_fn fn, void *ctx)
+{
+    const btag_format *f = h.format;
+    for (uintptr_t block = h.heap_start; block < h.heap_end;) {
+        size_t size = f->size_of(block);
+        if (!btag_size_is_sane(h.heap_end, block, size))
+            return;
+        bool used = f->is_used(block);
+        apg_block info;
+        info.start = block;
+        info.span = size;
+        info.payload = block + BTAG_HEADER_SIZE;
+        info.usable = size - BTAG_HEADER_SIZE;
+        info.requested = used ? f->requested_of(block) : 0;
+        info.status = used ? APG_BLOCK_USED : APG_BLOCK_FREE;
+        if (!fn(&info, ctx))
+            return;
+        block += size;
+    }
+}
 
 /* validate() of the allocator interface. Exact: walks the blocks to the one
  * containing ptr, so only the payload start of a used block is accepted
  * (O(blocks)). A pointer that was freed lies in a free block (its own, or the
  * neighbour it merged into): NOT_ALLOCATED. */
-apg_ptr_status btag_validate(btag_heap h, const void *ptr);
+static inline apg_ptr_status btag_validate(btag_heap h, const void *ptr)
+{
+    const btag_format *f = h.format;
+    uintptr_t p = (uintptr_t)ptr;
+    if (p < h.heap_start || p >= h.heap_end)
+        return APG_PTR_OUTSIDE;
+    if (p % APG_DEFAULT_ALIGN != 0)
+        return APG_PTR_MISALIGNED;
+
+    for (uintptr_t block = h.heap_start; block < h.heap_end;) {
+        size_t size = f->size_of(block);
+        if (!btag_size_is_sane(h.heap_end, block, size))
+            break; /* corrupt heap: refuse rather than guess */
+        if (p < block + size) {
+            if (!f->is_used(block))
+                return APG_PTR_NOT_ALLOCATED;
+            return p == block + BTAG_HEADER_SIZE ? APG_PTR_OK : APG_PTR_INSIDE_BLOCK;
+        }
+        block += size;
+    }
+    return APG_PTR_OUTSIDE;
+}
 
 /* ---- check() ----
  * The messages both allocators word alike, each with its allocator's prefix:

@@ -255,23 +255,26 @@ static void split_down(struct apg_buddy_state *state, size_t unit, unsigned from
     }
 }
 
-/* Merges the block at *unit of `order`, in no list, with its buddy for as
- * long as the buddy is a whole free block of the same order (each merge takes
- * the buddy off its list). Returns the order of the merged block and moves
- * *unit to its start. */
-static unsigned merge_up(struct apg_buddy_state *state, size_t *unit, unsigned order)
+/* The block at `unit` of `order`, free but in no list, merges with its buddy
+ * for as long as the buddy is a whole free block of the same order (each
+ * merge takes the buddy off its list); the merged block goes on its list.
+ * Out of line: inlined into free, it cost the kernel about 3 instructions
+ * per operation more (the trace command's instructions/op). */
+static __attribute__((noinline)) void merge_up(struct apg_buddy_state *state, size_t unit,
+                                               unsigned order)
 {
     uint32_t *table = buddy_table(state);
     for (;;) {
-        size_t buddy = buddy_of(state, *unit, order);
+        size_t buddy = buddy_of(state, unit, order);
         if (buddy == state->unit_count ||
             table[buddy] != make_entry(APG_BUDDY_STATE_FREE, order, 0))
-            return order;
+            break;
         unlink_free(state, buddy, order);
         table[buddy] = 0;
-        *unit &= ~units_in(order); /* the merged block starts at the lower buddy */
+        unit &= ~units_in(order); /* the merged block starts at the lower buddy */
         order++;
     }
+    push_free(state, unit, order);
 }
 
 static void *buddy_alloc(void *heap, size_t size, size_t align)
@@ -315,8 +318,7 @@ static size_t used_head_of(const struct apg_buddy_state *state, const void *ptr)
 static void release_block(struct apg_buddy_state *state, size_t unit, unsigned order)
 {
     buddy_table(state)[unit] = 0;
-    order = merge_up(state, &unit, order);
-    push_free(state, unit, order);
+    merge_up(state, unit, order);
 }
 
 static void buddy_free(void *heap, void *ptr)

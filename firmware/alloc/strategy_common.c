@@ -34,14 +34,3 @@ size_t apg_totals_by_walking(void *heap, void (*walk)(void *heap, apg_walk_fn fn
     out->overhead_bytes = region_size - out->used_bytes - out->free_bytes;
     return t.largest_free_span;
 }
-
-void *apg_realloc_by_moving(const apg_allocator *self, void *heap, void *ptr, size_t size,
-                            size_t old_bytes)
-{
-    void *moved = self->alloc(heap, size, APG_DEFAULT_ALIGN);
-    if (moved == NULL)
-        return NULL;
-    apg_memcpy(moved, ptr, old_bytes < size ? old_bytes : size);
-    self->free(heap, ptr);
-    return moved;
-}
