@@ -63,12 +63,12 @@ $(BUILD)/tests/guests/%.img: emu-glue/tests/guests/%.S emu-glue/tests/guests/gue
 # ---- tests ----
 # The fault tests run on the interpreter build with ASan and UBSan: the same
 # TCI path the browser uses, with the sanitizers watching the host side.
-$(BUILD)/tests/machine_test: emu-glue/tests/machine_test.c $(EMU_DEPS) $(UNICORN_TCI_ASAN_LIB)
+$(BUILD)/tests/machine_test: emu-glue/tests/machine_test.c emu-glue/tests/test_support.h $(EMU_DEPS) $(UNICORN_TCI_ASAN_LIB)
 	@mkdir -p $(dir $@)
 	$(call quiet,CC,$@)$(CC) $(EMU_CFLAGS) -O1 $(UNICORN_TCI_ASAN_CFLAGS) $< $(EMU_CORE_SRC) \
 		$(UNICORN_TCI_ASAN_LIBS) -o $@
 
-$(BUILD)/tests/snapshot_test: emu-glue/tests/snapshot_test.c $(EMU_DEPS) $(UNICORN_TCI_ASAN_LIB)
+$(BUILD)/tests/snapshot_test: emu-glue/tests/snapshot_test.c emu-glue/tests/test_support.h $(EMU_DEPS) $(UNICORN_TCI_ASAN_LIB)
 	@mkdir -p $(dir $@)
 	$(call quiet,CC,$@)$(CC) $(EMU_CFLAGS) -O1 $(UNICORN_TCI_ASAN_CFLAGS) $< $(EMU_CORE_SRC) \
 		$(UNICORN_TCI_ASAN_LIBS) -o $@

@@ -9,42 +9,15 @@
  * usage: machine_test <guest-dir> <kernel8.img>
  */
 #include "machine.h"
+#include "test_support.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int failures;
-
-#define EXPECT(cond)                                                                               \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "%s:%d: expected %s\n", __FILE__, __LINE__, #cond);                    \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
-
 static const char *guest_dir;
 static const char *kernel_path;
-
-static uint8_t *read_file(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        fprintf(stderr, "cannot open %s\n", path);
-        exit(2);
-    }
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *data = malloc((size_t)n);
-    if (fread(data, 1, (size_t)n, f) != (size_t)n)
-        exit(2);
-    fclose(f);
-    *size = (size_t)n;
-    return data;
-}
 
 static void load(apg_machine *m, const char *path)
 {

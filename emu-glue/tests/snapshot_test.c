@@ -14,20 +14,11 @@
  */
 #include "machine.h"
 #include "snapshot.h"
+#include "test_support.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures;
-
-#define EXPECT(cond)                                                                               \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "%s:%d: expected %s\n", __FILE__, __LINE__, #cond);                    \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
 
 static const char *const session[] = {
     "alloc 100",       "alloc 2k",
@@ -43,24 +34,6 @@ static const char *const session[] = {
     "meminfo",         "realloc 0x0 100k",
 };
 #define COMMANDS (sizeof session / sizeof session[0])
-
-static uint8_t *read_file(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        fprintf(stderr, "cannot open %s\n", path);
-        exit(2);
-    }
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *data = malloc((size_t)n);
-    if (fread(data, 1, (size_t)n, f) != (size_t)n)
-        exit(2);
-    fclose(f);
-    *size = (size_t)n;
-    return data;
-}
 
 typedef struct {
     char *bytes;
