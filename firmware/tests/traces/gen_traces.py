@@ -90,7 +90,7 @@ def binary() -> Trace:
 def coalescing() -> Trace:
     t = Trace()
     pins = []
-    for round_number in range(600):
+    for round_number in range(250):
         a = t.alloc(4095)
         b = t.alloc(4095)
         t.free(a)
@@ -109,7 +109,7 @@ def realloc() -> Trace:
     vector = t.alloc(512)
     size = 512
     previous = t.alloc(128)
-    for _ in range(700):
+    for _ in range(200):
         size += 128
         t.realloc(vector, size)
         current = t.alloc(128)
@@ -117,7 +117,7 @@ def realloc() -> Trace:
         previous = current
     doubling = t.alloc(16)
     size = 16
-    while size < 65536:
+    while size < 32768:
         size *= 2
         t.realloc(doubling, size)
     t.free(previous)

@@ -37,6 +37,8 @@ export interface TestHooks {
   writeMemory(address: number, bytes: number[]): void;
   readMemory(address: number, length: number): Promise<number[] | null>;
   loadImage(image: number[]): void;
+  /** a .rep trace into the trace area (0x47000000), as the Trace… button puts it, without typing */
+  loadTrace(bytes: number[]): void;
   hangWorker(ms: number): void;
   /** draws a decode result synchronously; returns the milliseconds it took */
   renderResult(result: DecodeResult): number;
@@ -121,6 +123,7 @@ export function installTestHooks(playground: Playground): void {
       return bytes ? Array.from(bytes) : null;
     },
     loadImage: (image) => playground.client?.testLoadImage(new Uint8Array(image)),
+    loadTrace: (bytes) => playground.client?.loadTrace(new Uint8Array(bytes)),
     hangWorker: (ms) => playground.client?.testHang(ms),
     renderResult: (result) => playground.panel?.applyNow(result) ?? -1,
     echoLatency: (key) =>

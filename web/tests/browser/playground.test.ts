@@ -8,7 +8,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TestHooks } from '../../src/app/test-hooks';
 import { Descriptor } from '../../src/heap/abi';
 import { openPage, startPreview, waitForPrompt } from '../../scripts/harness.mjs';
-import { infoBlocks, referenceTranscript, sessionKeys, sessionNames } from './support/reference';
+import {
+  infoBlocks,
+  referenceTranscript,
+  sessionKeys,
+  sessionLoads,
+  sessionNames,
+} from './support/reference';
 
 declare global {
   interface Window {
@@ -129,6 +135,11 @@ describe('session scripts', () => {
       await open();
       const keys = sessionKeys(name);
       const reference = referenceTranscript(name, keys);
+      // a trace for `trace`, where the conformance hosts put it (the page's Trace… path)
+      for (const load of sessionLoads(name)) {
+        expect(load.address).toBe(0x47000000);
+        await page.evaluate((b) => window.__allocplay.loadTrace(b), Array.from(load.bytes));
+      }
       // the whole script at once, as the conformance runners feed it; it ends with halt
       await page.evaluate(
         (k) => window.__allocplay.type(String.fromCharCode(...k)),

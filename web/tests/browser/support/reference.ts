@@ -37,6 +37,23 @@ export function sessionKeys(name: string): Uint8Array {
   }
 }
 
+/**
+ * The session's "#! load ADDRESS FILE" lines (scripts/check-transcripts.sh):
+ * data the hosts put in guest RAM before the session, here a .rep trace.
+ */
+export function sessionLoads(name: string): { address: number; bytes: Uint8Array }[] {
+  return readFileSync(join(SESSIONS, `${name}.txt`), 'latin1')
+    .split('\n')
+    .filter((line) => line.startsWith('#! load '))
+    .map((line) => {
+      const [, , address, file] = line.trim().split(/\s+/);
+      return {
+        address: Number(address),
+        bytes: new Uint8Array(readFileSync(join(REPO_ROOT, file ?? ''))),
+      };
+    });
+}
+
 function nativeRunner(): string | null {
   for (const candidate of [
     process.env.ALLOCPLAY,
