@@ -113,10 +113,15 @@ export class Playground {
     const mainColumn = el('div', { className: 'main-column' });
     if (show.has('terminal')) {
       const host = el('div', { className: 'terminal-host' });
+      const hint = el('p', {
+        className: 'terminal-hint',
+        text: 'Esc then Tab: leave the terminal',
+        attrs: { id: 'terminal-hint' },
+      });
       const pane = el(
         'section',
         { className: 'terminal-pane', attrs: { 'aria-label': 'Serial terminal' } },
-        [host, this.overlay.element],
+        [host, hint, this.overlay.element],
       );
       mainColumn.append(pane);
       this.terminal = new TerminalView(
@@ -124,6 +129,7 @@ export class Playground {
         (keys) => this.typeKeys(keys),
         this.theme === 'dark' ? DARK_TERMINAL : LIGHT_TERMINAL,
       );
+      this.terminal.terminal.textarea?.setAttribute('aria-describedby', hint.id);
     }
     const side = el('div', { className: 'side-pane' });
     this.lessons = new Lessons(

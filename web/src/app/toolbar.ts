@@ -19,6 +19,8 @@ export class Toolbar {
   private readonly runButton: HTMLButtonElement;
   private readonly allocatorSelect: HTMLSelectElement;
   private readonly shareOutput: HTMLInputElement;
+  /** the allocator the kernel last reported: the selector shows it, whatever was clicked */
+  private allocator = 'first-fit';
 
   constructor(actions: ToolbarActions, typing: 'human' | 'instant') {
     this.allocatorSelect = el('select', {
@@ -27,7 +29,10 @@ export class Toolbar {
     });
     for (const name of ALLOCATORS)
       this.allocatorSelect.append(el('option', { text: name, attrs: { value: name } }));
-    this.allocatorSelect.addEventListener('change', () => actions.use(this.allocatorSelect.value));
+    this.allocatorSelect.addEventListener('change', () => {
+      actions.use(this.allocatorSelect.value);
+      this.allocatorSelect.value = this.allocator; // until the kernel says it switched
+    });
 
     const lessons = el('select', {
       className: 'select lessons-menu',
@@ -92,6 +97,7 @@ export class Toolbar {
     const listed = [...this.allocatorSelect.options].some((o) => o.value === name);
     if (!listed && /^[a-z-]+$/.test(name))
       this.allocatorSelect.append(el('option', { text: name, attrs: { value: name } }));
+    this.allocator = name;
     this.allocatorSelect.value = name;
   }
 

@@ -3,7 +3,10 @@
  * Types commands into the guest: at human speed (a character at a time) or
  * instantly, and always waits for the guest to finish one command (go idle)
  * before typing the next, so output and input interleave as if a person
- * were at the keyboard. Cancelling stops after the current key.
+ * were at the keyboard. Cancelling stops after the current key. Each
+ * command starts with Ctrl-U, which erases whatever is on the line (a
+ * half-typed command, or one a cancelled script left), so commands never run
+ * together; on an empty line the kernel echoes nothing for it.
  */
 
 export interface TypingTarget {
@@ -28,6 +31,7 @@ export class ScriptTyper {
     const mine = ++this.generation;
     for (const command of commands) {
       if (mine !== this.generation) return false;
+      this.target.send(CLEAR_LINE);
       if (speed === 'instant') {
         this.target.send(`${command}\r`);
       } else {
@@ -45,5 +49,7 @@ export class ScriptTyper {
     return mine === this.generation;
   }
 }
+
+const CLEAR_LINE = '\x15'; // Ctrl-U
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -161,7 +161,14 @@ function buddy(extras: BuddyExtras, onSelect: SelectBlock): HTMLElement {
     section('Free lists per order', lists),
     section(
       `Control table (${extras.unitCount} units of 32 B at ${hexAddress(extras.table)}; non-zero entries)`,
-      el('div', { className: 'control-table-scroll' }, [table]),
+      el(
+        'div',
+        {
+          className: 'control-table-scroll',
+          attrs: { tabindex: '0', 'aria-label': 'Buddy control table (scrolls)' },
+        },
+        [table],
+      ),
       more,
     ),
   ]);

@@ -101,7 +101,7 @@ export class CpuPanel {
     this.rows.clear();
     this.list.replaceChildren();
     this.problems.replaceChildren();
-    this.empty.hidden = false;
+    this.showEmpty(true);
     this.setLevel(null, null);
     this.program.textContent = '';
     this.count.textContent = '';
@@ -124,9 +124,15 @@ export class CpuPanel {
     const atBottom =
       this.scroller.scrollTop + this.scroller.clientHeight >= this.scroller.scrollHeight - 4;
     this.showEvents(events);
-    this.empty.hidden = events.length > 0;
+    this.showEmpty(events.length === 0);
     // follow the newest event unless the reader scrolled up to look at older ones
     if (atBottom) this.scroller.scrollTop = this.scroller.scrollHeight;
+  }
+
+  /** Without events the panel is one line high: the terminal above gets the room. */
+  private showEmpty(empty: boolean): void {
+    this.empty.hidden = !empty;
+    this.element.classList.toggle('empty', empty);
   }
 
   private showEvents(events: readonly GuestEvent[]): void {

@@ -54,6 +54,8 @@ export class HeapPanel {
   private pending: DecodeResult | null = null;
   private frame = 0;
   private detailRequest = 0;
+  /** what the detail shows (see detailKey()): drawn again when it changes */
+  private detailKey = '';
   /** set when a model arrives, for tests and benchmarks */
   lastRenderMs = 0;
   updates = 0;
@@ -194,7 +196,8 @@ export class HeapPanel {
     this.table?.show(model, this.changes);
     if (synchronous) view.renderNow();
 
-    // keep the selection on the same block if it still exists
+    // keep the selection on the block at the same address if it still exists; its index,
+    // status and bytes may have changed, so the detail is drawn again
     const selected =
       this.selectedStart === null
         ? -1
@@ -242,18 +245,23 @@ export class HeapPanel {
     const changed = this.selectedStart !== block.start;
     this.selectedStart = block.start;
     this.markSelected(index);
-    if (loadBytes || changed) this.showDetail(model, index, block);
+    const key = detailKey(model, index, block);
+    if (loadBytes || changed || key !== this.detailKey)
+      this.showDetail(model, index, block, !loadBytes && !changed);
+    this.detailKey = key;
   }
 
   private clearSelection(): void {
     this.selectedStart = null;
+    this.detailKey = '';
     this.markSelected(null);
     this.detail.replaceChildren(
       el('p', { className: 'muted', text: 'Select a block to see its bytes.' }),
     );
   }
 
-  private showDetail(model: HeapModel, index: number, block: HeapBlock): void {
+  /** `refresh`: the same block after a heap change; its old bytes stay until the new ones arrive. */
+  private showDetail(model: HeapModel, index: number, block: HeapBlock, refresh = false): void {
     const request = ++this.detailRequest;
     const title =
       block.status === 'used'
@@ -262,18 +270,28 @@ export class HeapPanel {
     const actions = el('div', { className: 'detail-actions' });
     if (block.status === 'used') {
       const command = `free ${hexAddress(block.payload)}`;
-      actions.append(
-        button(
-          'Free',
-          () => this.host.typeCommand(command),
-          'button primary',
-          `Types "${command}" into the terminal`,
-        ),
+      const free = button(
+        'Free',
+        () => {
+          // only what the heap holds now: a block freed meanwhile is not freed twice
+          const now = this.model?.blocks.find((b) => b.payload === block.payload);
+          if (now?.status !== 'used') return;
+          free.disabled = true;
+          this.host.typeCommand(command);
+        },
+        'button primary',
+        `Types "${command}" into the terminal`,
       );
+      actions.append(free);
     }
-    const dumpHost = el('div', { className: 'hex-host' }, [
-      el('p', { className: 'muted', text: 'reading memory…' }),
-    ]);
+    const previousDump = refresh ? this.detail.querySelector('.hex-host') : null;
+    const dumpHost = el(
+      'div',
+      { className: 'hex-host' },
+      previousDump !== null
+        ? [...previousDump.childNodes]
+        : [el('p', { className: 'muted', text: 'reading memory…' })],
+    );
     this.detail.replaceChildren(
       el('div', { className: 'detail-head' }, [el('h3', { text: title }), actions]),
       dumpHost,
@@ -309,6 +327,11 @@ export class HeapPanel {
       dumpHost.replaceChildren(...parts);
     });
   }
+}
+
+/** Everything the detail of a block depends on, including the heap's generation (its bytes). */
+function detailKey(model: HeapModel, index: number, block: HeapBlock): string {
+  return `${model.generation}:${index}:${block.start}:${block.status}:${block.role}:${block.span}:${block.requested}`;
 }
 
 /** Blocks that contain a finding's address. */
