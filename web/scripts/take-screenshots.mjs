@@ -5,11 +5,13 @@
  * Chromium, driven through the test hooks.
  *   usage: node web/scripts/take-screenshots.mjs [OUTPUT_DIR] [--theme light|dark] [--all] [--only NAME,...]
  * Writes playground.png, tlsf.png (the other theme), buddy.png,
- * corrupted.png, usermode.png, compare.png and lesson.png (the fragmentation
- * lesson at its fourth step); --all adds page.png, embed.png and the lesson at
- * the other three sizes (lesson-1024x640.png, lesson-800x560-embed.png,
- * lesson-400x700.png);
- * --only usermode (for example) writes just the ones named.
+ * corrupted.png, usermode.png, compare.png, lesson.png (the fragmentation
+ * lesson at its fourth step) and the window sizes a classroom meets
+ * (size-1400x900.png, size-1024x640.png, size-800x560-embed.png: the
+ * README's embed, size-400x700.png); --all adds page.png, embed.png and the
+ * lesson at the other three sizes (lesson-1024x640.png,
+ * lesson-800x560-embed.png, lesson-400x700.png);
+ * --only usermode (for example) writes just the ones named (`sizes` for the four).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -145,6 +147,31 @@ try {
     await page.screenshot({ path: join(out, 'usermode.png') });
     console.log(`wrote ${join(out, 'usermode.png')}`);
     await close();
+  }
+  if (wanted('sizes')) {
+    // the same short session at each size; 800x560 is the README's embed snippet
+    const readmeEmbed = `&embed=1&alloc=buddy&script=${encodeURIComponent('alloc 100;alloc 100;info')}`;
+    for (const [width, height, query, name] of [
+      [1400, 900, '', 'size-1400x900.png'],
+      [1024, 640, '', 'size-1024x640.png'],
+      [800, 560, readmeEmbed, 'size-800x560-embed.png'],
+      [400, 700, '', 'size-400x700.png'],
+    ]) {
+      const { page, close } = await openPage(`${preview.url}?test=1&theme=${theme}${query}`, {
+        width,
+        height,
+      });
+      await waitForPrompt(page);
+      if (query === '') await run(page, ['alloc 100', 'alloc 200', 'alloc 300', 'free 0x404000c0']);
+      else
+        await page.waitForFunction(() => window.__allocplay.commands().length === 3, null, {
+          timeout: 20_000,
+        });
+      await settle(page);
+      await page.screenshot({ path: join(out, name) });
+      console.log(`wrote ${join(out, name)}`);
+      await close();
+    }
   }
   if (wanted('embed', true)) {
     const script = encodeURIComponent('alloc 100;alloc 64 64;alloc 3000;free 0x40400040;info');

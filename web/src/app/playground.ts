@@ -22,6 +22,7 @@ import { CommandTracker } from './command-tracker';
 import { FileLoading } from './file-loading';
 import { resolveKernelUrl } from './guest-files';
 import { IdleWaiter } from './idle-waiter';
+import { RunNotice } from './run-notice';
 import { shareLink } from './share-link';
 import { StatusLine } from './status-line';
 import { TerminalOverlay } from './terminal-overlay';
@@ -54,6 +55,7 @@ export class Playground {
   private readonly typer: ScriptTyper;
   private readonly overlay = new TerminalOverlay();
   private readonly status = new StatusLine();
+  private readonly runNotice = new RunNotice();
   private readonly toolbar: Toolbar | null = null;
   readonly lessons: Lessons;
   readonly api: EmbedApi;
@@ -121,7 +123,7 @@ export class Playground {
       const pane = el(
         'section',
         { className: 'terminal-pane', attrs: { 'aria-label': 'Serial terminal' } },
-        [host, hint, this.overlay.element],
+        [host, hint, this.runNotice.element, this.overlay.element],
       );
       mainColumn.append(pane);
       this.terminal = new TerminalView(
@@ -265,6 +267,12 @@ export class Playground {
     this.lastStatus = status;
     this.state = status.state;
     this.status.update(status);
+    this.runNotice.update(status);
+    this.panel?.setMachineStopped(status.state === 'stopped');
+    // Stop means nothing to a machine that halted, crashed or failed: Reset does
+    this.toolbar?.setRunEnabled(
+      status.state !== 'powered-off' && status.state !== 'crashed' && status.state !== 'failed',
+    );
     this.idle.report(status);
     this.api.status(status);
     if (status.state === 'running' || status.state === 'idle') this.overlay.hide();
@@ -301,6 +309,8 @@ export class Playground {
   private onCrash(crash: CrashReport | null): void {
     this.state = 'crashed';
     this.status.setState('crashed');
+    this.runNotice.clear();
+    this.toolbar?.setRunEnabled(false);
     this.overlay.crashed(crash, () => this.reset());
   }
 
@@ -323,6 +333,7 @@ export class Playground {
     this.panel?.reset();
     this.cpuPanel?.reset();
     this.tracker.clear();
+    this.runNotice.clear();
   }
 
   /** A .rep trace into the trace area (0x47000000), then `trace` replays it. */
@@ -355,12 +366,13 @@ export class Playground {
   /** Shows the link at once; copies it too when the clipboard allows (it may ask, or refuse). */
   private async share(): Promise<void> {
     const link = shareLink(location.href, this.tracker.commands);
-    this.toolbar?.showShareLink(link, false);
+    this.toolbar?.showShareLink(link, 'copying');
     try {
       await navigator.clipboard.writeText(link);
-      this.toolbar?.showShareLink(link, true);
+      this.toolbar?.showShareLink(link, 'copied');
     } catch {
       // no clipboard: the link is selected in the field for Ctrl-C
+      this.toolbar?.showShareLink(link, 'copy-by-hand');
     }
   }
 

@@ -19,6 +19,7 @@ export class Toolbar {
   private readonly runButton: HTMLButtonElement;
   private readonly allocatorSelect: HTMLSelectElement;
   private readonly shareOutput: HTMLInputElement;
+  private readonly shareNote = el('span', { className: 'share-note', attrs: { role: 'status' } });
   /** the allocator the kernel last reported: the selector shows it, whatever was clicked */
   private allocator = 'first-fit';
 
@@ -82,6 +83,7 @@ export class Toolbar {
         'Copy a link that replays the commands typed so far',
       ),
       this.shareOutput,
+      this.shareNote,
       button('◐', () => actions.toggleTheme(), 'button icon', 'Switch light / dark theme'),
     ]);
   }
@@ -101,11 +103,19 @@ export class Toolbar {
     this.allocatorSelect.value = name;
   }
 
-  showShareLink(link: string, copied: boolean): void {
+  /** Shows the link; the focus moves to it only when it has to be copied by hand. */
+  showShareLink(link: string, state: 'copying' | 'copied' | 'copy-by-hand'): void {
     this.shareOutput.hidden = false;
     this.shareOutput.value = link;
+    const copied = state === 'copied';
     this.shareOutput.title = copied ? 'Copied to the clipboard' : 'Copy this link';
     this.shareOutput.classList.toggle('copied', copied);
-    if (!copied) this.shareOutput.focus();
+    this.shareNote.textContent =
+      state === 'copied' ? 'Link copied' : state === 'copy-by-hand' ? 'Copy the link (Ctrl+C)' : '';
+    if (state === 'copy-by-hand') this.shareOutput.focus();
+  }
+
+  setRunEnabled(enabled: boolean): void {
+    this.runButton.disabled = !enabled;
   }
 }

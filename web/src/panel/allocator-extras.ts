@@ -24,13 +24,13 @@ function section(title: string, ...children: Array<Node | string>): HTMLElement 
 
 export function firstFitExtras(model: HeapModel, onSelect: SelectBlock): HTMLElement | null {
   if (model.extras?.kind !== 'first-fit') return null;
-  return firstFit(model.extras, onSelect);
+  return firstFit(model.extras, model, onSelect);
 }
 
-function firstFit(extras: FirstFitExtras, onSelect: SelectBlock): HTMLElement {
+function firstFit(extras: FirstFitExtras, model: HeapModel, onSelect: SelectBlock): HTMLElement {
   return section(
-    `Free list (${extras.freeList.nodes.length}, address order)`,
-    freeListChips(extras.freeList, onSelect),
+    `Free list (${extras.freeList.nodes.length}, address order; payload addresses, as info prints them)`,
+    freeListChips(extras.freeList, model, onSelect),
   );
 }
 
@@ -92,7 +92,7 @@ function tlsf(extras: TlsfExtras, model: HeapModel, onSelect: SelectBlock): HTML
           className: 'tlsf-bin-name',
           text: `(${bin.fl}, ${bin.sl}) ${humanBytes(bin.minSize)}–${humanBytes(bin.maxSize + 1)}`,
         }),
-        freeListChips(bin.list, onSelect),
+        freeListChips(bin.list, model, onSelect),
       ]),
     );
   }
@@ -108,16 +108,16 @@ const MAX_TABLE_ROWS = 400;
 
 export function buddyExtras(model: HeapModel, onSelect: SelectBlock): HTMLElement | null {
   if (model.extras?.kind !== 'buddy') return null;
-  return buddy(model.extras, onSelect);
+  return buddy(model.extras, model, onSelect);
 }
 
-function buddy(extras: BuddyExtras, onSelect: SelectBlock): HTMLElement {
+function buddy(extras: BuddyExtras, model: HeapModel, onSelect: SelectBlock): HTMLElement {
   const lists = el('div', { className: 'buddy-lists' });
   for (const list of extras.freeLists) {
     lists.append(
       el('div', { className: 'tlsf-bin' }, [
         el('span', { className: 'tlsf-bin-name', text: list.label.replace('buddy ', '') }),
-        freeListChips(list, onSelect),
+        freeListChips(list, model, onSelect),
       ]),
     );
   }

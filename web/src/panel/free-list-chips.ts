@@ -1,12 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/** A free list as a row of clickable address chips: head → a → b → end. */
-import type { FreeList } from '../heap/model';
+/**
+ * A free list as a row of clickable address chips: head → a → b → end. Each
+ * chip shows the block's payload address, the one `info`, `free` and the
+ * terminal use (the list itself links headers).
+ */
+import type { FreeList, HeapModel } from '../heap/model';
 import { hexAddress } from '../util/format';
 import { el } from './dom';
 
 const MAX_CHIPS = 120;
 
-export function freeListChips(list: FreeList, onSelect: (blockIndex: number) => void): HTMLElement {
+export function freeListChips(
+  list: FreeList,
+  model: HeapModel,
+  onSelect: (blockIndex: number) => void,
+): HTMLElement {
   const row = el('div', {
     className: 'free-list',
     attrs: { role: 'list', 'aria-label': list.label },
@@ -16,7 +24,7 @@ export function freeListChips(list: FreeList, onSelect: (blockIndex: number) => 
   for (const node of list.nodes.slice(0, MAX_CHIPS)) {
     const chip = el('button', {
       className: 'chip',
-      text: hexAddress(node.address),
+      text: hexAddress(model.blocks[node.blockIndex]?.payload ?? node.address),
       attrs: { role: 'listitem' },
     });
     chip.type = 'button';

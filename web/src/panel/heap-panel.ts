@@ -56,6 +56,7 @@ export class HeapPanel {
   private detailRequest = 0;
   /** what the detail shows (see detailKey()): drawn again when it changes */
   private detailKey = '';
+  private machineStopped = false;
   /** set when a model arrives, for tests and benchmarks */
   lastRenderMs = 0;
   updates = 0;
@@ -149,10 +150,27 @@ export class HeapPanel {
     this.state.className = `heap-state ${tone}`;
   }
 
+  /** Stopped in the middle of a command, the heap is not "being modified": the machine waits. */
+  setMachineStopped(stopped: boolean): void {
+    if (stopped === this.machineStopped) return;
+    this.machineStopped = stopped;
+    if (stopped) this.setState('machine stopped', 'busy');
+    else if (this.model !== null) this.showGeneration(this.model);
+  }
+
+  private showGeneration(model: HeapModel): void {
+    const corrupted = model.findings.some((f) => f.severity === 'error');
+    this.setState(
+      corrupted ? 'corrupted' : `generation ${model.generation}`,
+      corrupted ? 'bad' : 'ok',
+    );
+  }
+
   private apply(result: DecodeResult, synchronous = false): void {
     const started = performance.now();
     if (result.status === 'busy') {
-      this.setState('heap is being modified…', 'busy'); // keep the previous picture
+      // keep the previous picture
+      this.setState(this.machineStopped ? 'machine stopped' : 'heap is being modified…', 'busy');
       return;
     }
     if (result.status === 'invalid') {
@@ -172,10 +190,8 @@ export class HeapPanel {
     this.model = model;
     this.updates++;
     const corrupted = model.findings.some((f) => f.severity === 'error');
-    this.setState(
-      corrupted ? 'corrupted' : `generation ${model.generation}`,
-      corrupted ? 'bad' : 'ok',
-    );
+    if (this.machineStopped) this.setState('machine stopped', 'busy');
+    else this.showGeneration(model);
     this.kind.textContent = model.kindName;
     this.totalsHost.replaceChildren(renderTotals(model));
     const findings = renderFindings(model);
@@ -351,5 +367,12 @@ function legendFor(kindView: KindView, model: HeapModel): HTMLElement[] {
   return [
     ...kindView.legend(model),
     { swatch: 'changed', label: 'changed by the last command' },
-  ].map((item) => el('span', { className: `legend-item ${item.swatch}` }, [el('i'), item.label]));
+  ].map((item) => {
+    const squares = (item.colours ?? ['']).map((colour) => {
+      const square = el('i');
+      if (colour !== '') square.style.background = colour;
+      return square;
+    });
+    return el('span', { className: `legend-item ${item.swatch}` }, [...squares, item.label]);
+  });
 }

@@ -43,6 +43,8 @@ export type HeapViewFactory = (callbacks: HeapViewCallbacks) => HeapView;
 export interface LegendItem {
   swatch: string;
   label: string;
+  /** fills that are not theme colours (page runs), one square each */
+  colours?: string[];
 }
 
 export interface KindView {

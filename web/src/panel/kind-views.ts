@@ -16,6 +16,7 @@ import { BuddyView } from './buddy-view';
 import type { HeapViewFactory, KindView, LegendItem } from './heap-view';
 import { MM_KIND_VIEW } from './mm-view';
 import { PageGridView } from './page-grid-view';
+import { RUN_HUES, runColour } from './palette';
 import { StripView } from './strip-view';
 
 const strip: HeapViewFactory = (callbacks) => new StripView(callbacks);
@@ -89,10 +90,27 @@ const KIND_VIEWS: Readonly<Record<string, KindView>> = {
   },
   page: {
     view: pageGrid,
-    legend: () => [
-      { swatch: 'used', label: 'allocated run (mark: first page)' },
-      { swatch: 'free', label: 'free page' },
-    ],
+    // every run colour on the grid is in the legend: runs cycle through RUN_HUES
+    legend: (model) => {
+      const runs =
+        model.extras?.kind === 'page'
+          ? model.extras.runs.filter((r) => r.status === 'used').length
+          : 0;
+      const colours = Array.from({ length: Math.min(runs, RUN_HUES.length) }, (_, i) =>
+        runColour(i),
+      );
+      return [
+        {
+          swatch: 'run',
+          label:
+            runs > 1
+              ? 'allocated runs, one colour each (mark: first page)'
+              : 'allocated run (mark: first page)',
+          colours: colours.length > 0 ? colours : [runColour(0)],
+        },
+        { swatch: 'free', label: 'free page' },
+      ];
+    },
     extras: pageExtras,
   },
   mm: MM_KIND_VIEW,

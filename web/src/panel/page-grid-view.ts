@@ -13,7 +13,7 @@ import {
   type HeapViewCallbacks,
   type HeapViewInput,
 } from './heap-view';
-import { type Palette, RUN_HUES } from './palette';
+import { type Palette, runColour } from './palette';
 
 const CELL = 16;
 const GAP = 3;
@@ -90,17 +90,16 @@ export class PageGridView implements HeapView {
     ctx.fillRect(view.left, view.top, view.width, view.height);
     if (extras === null || model === null) return;
     let usedRun = 0;
-    const runColour = new Map<number, string>();
+    const runColours = new Map<number, string>();
     for (const run of extras.runs) {
-      if (run.status === 'used')
-        runColour.set(run.blockIndex, `hsl(${RUN_HUES[usedRun++ % RUN_HUES.length]} 62% 48%)`);
+      if (run.status === 'used') runColours.set(run.blockIndex, runColour(usedRun++));
     }
     for (let page = 0; page < extras.pageCount; page++) {
       const x = PAD + (page % this.columns) * PITCH;
       const y = PAD + Math.floor(page / this.columns) * PITCH;
       if (y + CELL < view.top || y > view.top + view.height) continue;
       const block = this.pageBlock[page]!;
-      ctx.fillStyle = block < 0 ? palette.corrupt : (runColour.get(block) ?? palette.free);
+      ctx.fillStyle = block < 0 ? palette.corrupt : (runColours.get(block) ?? palette.free);
       ctx.fillRect(x, y, CELL, CELL);
       const isHead = block >= 0 && model.blocks[block]!.start === extras.pagesStart + page * 4096;
       if (isHead && model.blocks[block]!.status === 'used') {

@@ -48,3 +48,8 @@ export function readPalette(element: Element): Palette {
 
 /** Distinct fills for page runs: cycled by run index. */
 export const RUN_HUES = [212, 28, 152, 268, 340, 190, 52, 100];
+
+/** The fill of the n-th allocated page run (the grid and its legend). */
+export function runColour(n: number): string {
+  return `hsl(${RUN_HUES[n % RUN_HUES.length]} 62% 48%)`;
+}

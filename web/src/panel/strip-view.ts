@@ -235,11 +235,13 @@ export class StripView implements HeapView {
       ctx.fillStyle = palette.background;
       ctx.fillRect(x, y, 1, ROW_HEIGHT);
     }
-    if (width > 56 && local === 0) {
+    if (width > 56) {
+      // a block continued from the row above says so, so no row is left unlabelled
       ctx.fillStyle = block.status === 'used' ? '#ffffff' : palette.text;
-      const label =
-        block.status === 'used' ? humanBytes(block.requested) : humanBytes(block.usable);
-      ctx.fillText(label, x + Math.max(headerEnd, 4) + 3, y + ROW_HEIGHT / 2, width - 8);
+      const size = block.status === 'used' ? humanBytes(block.requested) : humanBytes(block.usable);
+      const label = local === 0 ? size : `… ${size} (continued)`;
+      const inset = local === 0 ? Math.max(headerEnd, 4) + 3 : 6;
+      ctx.fillText(label, x + inset, y + ROW_HEIGHT / 2, width - 8);
     }
   }
 

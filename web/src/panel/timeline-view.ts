@@ -49,6 +49,7 @@ export class TimelineView {
 
   clear(): void {
     this.points.length = 0;
+    this.usedLegend.textContent = 'used';
     this.draw();
   }
 
@@ -81,8 +82,9 @@ export class TimelineView {
     ctx.fillRect(0, 0, width, 1);
     const n = this.points.length;
     if (n === 0) return;
-    const peak = Math.max(...this.points.map((p) => p.used), 1);
-    this.usedLegend.textContent = `used (peak ${humanBytes(peak)})`;
+    const highest = Math.max(...this.points.map((p) => p.used));
+    this.usedLegend.textContent = `used (peak ${humanBytes(highest)})`;
+    const peak = Math.max(highest, 1); // the scale of an empty heap's flat line
     const step = n > 1 ? (width - 8) / (n - 1) : 0;
     const line = (value: (p: TimelinePoint) => number, colour: string): void => {
       ctx.strokeStyle = colour;

@@ -11,26 +11,40 @@ export function renderTotals(model: HeapModel): HTMLElement {
       el('span', { className: 'figure-value', text: value }),
       el('span', { className: 'figure-label', text: label }),
     ]);
-  return el('div', { className: 'totals', attrs: { role: 'group', 'aria-label': 'Heap totals' } }, [
-    figure(
-      'used',
-      humanBytes(t.usedBytes),
-      `${t.usedBytes} bytes in ${t.usedBlocks} used blocks (${t.requestedBytes} requested)`,
-    ),
-    figure('free', humanBytes(t.freeBytes), `${t.freeBytes} bytes in ${t.freeBlocks} free blocks`),
-    figure(
-      'largest alloc',
-      humanBytes(t.largestFree),
-      `${t.largestFree} bytes: the largest allocation that would succeed now`,
-    ),
-    figure(
-      'overhead',
-      humanBytes(Math.max(0, t.overheadBytes)),
-      `${t.overheadBytes} bytes of metadata and slack`,
-    ),
-    figure('fragmentation', percent(t.fragmentation), '1 − largest request / free bytes'),
-    figure('blocks', `${t.usedBlocks} / ${t.freeBlocks}`, 'used / free blocks'),
-  ]);
+  const tiles = el(
+    'div',
+    { className: 'totals', attrs: { role: 'group', 'aria-label': 'Heap totals' } },
+    [
+      figure(
+        'used',
+        humanBytes(t.usedBytes),
+        `${t.usedBytes} bytes in ${t.usedBlocks} used blocks (${t.requestedBytes} requested)`,
+      ),
+      figure(
+        'free',
+        humanBytes(t.freeBytes),
+        `${t.freeBytes} bytes in ${t.freeBlocks} free blocks`,
+      ),
+      figure(
+        'largest alloc',
+        humanBytes(t.largestFree),
+        `${t.largestFree} bytes: the largest allocation that would succeed now`,
+      ),
+      figure(
+        'overhead',
+        humanBytes(Math.max(0, t.overheadBytes)),
+        `${t.overheadBytes} bytes of metadata and slack`,
+      ),
+      figure('fragmentation', percent(t.fragmentation), '1 − largest request / free bytes'),
+      figure('blocks used / free', `${t.usedBlocks} / ${t.freeBlocks}`, 'used / free blocks'),
+    ],
+  );
+  // what the short labels mean, on the page rather than only in hover titles
+  const note = el('p', {
+    className: 'totals-note muted',
+    text: 'used and free count whole blocks; largest alloc: the biggest request that would succeed now; overhead: headers, tables and padding, beyond the bytes requested.',
+  });
+  return el('div', {}, [tiles, note]);
 }
 
 export function renderFindings(model: HeapModel): HTMLElement | null {

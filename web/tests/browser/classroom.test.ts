@@ -307,3 +307,45 @@ describe('accessibility (axe-core)', () => {
     expect(await accessibilityViolations(page)).toEqual([]);
   });
 });
+
+describe('rough edges', () => {
+  it('an empty CPU panel is one line; free-list chips use payload addresses; hex stays lowercase', async () => {
+    await open();
+    expect((await page.locator('.cpu-panel').boundingBox())!.height).toBeLessThan(80);
+    await type('alloc 100\ralloc 200\ralloc 300\rfree 0x404000c0\r');
+    await nextFrames();
+    // the list links the headers at 0x404000b0 and 0x404002d0
+    expect(await page.locator('.extras .free-list .chip').allTextContents()).toEqual([
+      '0x404000c0',
+      '0x404002e0',
+    ]);
+    const title = page.locator('.extras h3').first();
+    expect(await title.evaluate((h) => getComputedStyle(h).textTransform)).toBe('none');
+  });
+
+  it('a long command says how long it runs and how to stop it; Stop is off after halt', async () => {
+    await open();
+    await page.evaluate(() => {
+      void window.__allocplay.type('stress 100000000\r');
+    });
+    await expect
+      .poll(() => page.locator('.run-notice').textContent(), { timeout: 10_000 })
+      .toMatch(/running for \d+ s · Ctrl-C in the terminal stops the command/);
+    await type('\x03');
+    await expect.poll(() => page.locator('.run-notice').isHidden()).toBe(true);
+    await type('halt\r');
+    await page.waitForFunction(() => window.__allocplay.state() === 'powered-off');
+    await expect.poll(() => page.getByRole('button', { name: 'Stop' }).isDisabled()).toBe(true);
+  });
+
+  it('Share says the link was copied and leaves the focus where it was', async () => {
+    await open();
+    await page
+      .context()
+      .grantPermissions(['clipboard-read', 'clipboard-write'], { origin: preview.url });
+    await type('alloc 100\r');
+    await page.getByRole('button', { name: 'Share' }).click();
+    await expect.poll(() => page.locator('.share-note').textContent()).toBe('Link copied');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Share');
+  });
+});
