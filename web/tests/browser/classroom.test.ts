@@ -270,23 +270,6 @@ describe('toolbar on a half-typed line', () => {
     });
     expect(await page.locator('.toolbar select[aria-label="Allocator"]').inputValue()).toBe('tlsf');
   });
-
-  it('an example started while another is typing does not interleave with it', async () => {
-    await open('&typing=human');
-    const examples = page.locator('.toolbar select[aria-label="Run an example"]');
-    await examples.selectOption('basic');
-    // let it type part of a command, then start another example
-    await page.waitForFunction(() => window.__allocplay.uartBytes().length > 0);
-    await new Promise((r) => setTimeout(r, 900));
-    await examples.selectOption('errors');
-    await page.waitForFunction(() => window.__allocplay.commands().at(-1) === 'check', null, {
-      timeout: 30_000,
-    });
-    await whenIdle();
-    const commands = await page.evaluate(() => window.__allocplay.commands());
-    for (const command of commands) expect(command).not.toMatch(/\S(use|alloc|free) /);
-    expect(commands.filter((c) => c === 'use first-fit')).toHaveLength(2);
-  });
 });
 
 describe('accessibility (axe-core)', () => {
