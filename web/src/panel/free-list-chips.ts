@@ -19,30 +19,37 @@ export function freeListChips(
     className: 'free-list',
     attrs: { role: 'list', 'aria-label': list.label },
   });
+  // A list may own only list items (axe: aria-required-children): every chip
+  // and every marker ("empty", "more", "end") is one.
+  const item = (...children: HTMLElement[]): HTMLElement => {
+    const li = el('span', { className: 'free-list-item', attrs: { role: 'listitem' } });
+    li.append(...children);
+    return li;
+  };
   if (list.nodes.length === 0 && list.complete)
-    row.append(el('span', { className: 'muted', text: 'empty' }));
+    row.append(item(el('span', { className: 'muted', text: 'empty' })));
   for (const node of list.nodes.slice(0, MAX_CHIPS)) {
     const chip = el('button', {
       className: 'chip',
       text: hexAddress(model.blocks[node.blockIndex]?.payload ?? node.address),
-      attrs: { role: 'listitem' },
     });
     chip.type = 'button';
     if (node.blockIndex >= 0) chip.addEventListener('click', () => onSelect(node.blockIndex));
     row.append(
-      chip,
-      el('span', { className: 'arrow', text: '→', attrs: { 'aria-hidden': 'true' } }),
+      item(chip, el('span', { className: 'arrow', text: '→', attrs: { 'aria-hidden': 'true' } })),
     );
   }
   if (list.nodes.length > MAX_CHIPS)
     row.append(
-      el('span', { className: 'muted', text: `… ${list.nodes.length - MAX_CHIPS} more →` }),
+      item(el('span', { className: 'muted', text: `… ${list.nodes.length - MAX_CHIPS} more →` })),
     );
   row.append(
-    el('span', {
-      className: list.complete ? 'muted' : 'bad',
-      text: list.complete ? 'end' : 'broken',
-    }),
+    item(
+      el('span', {
+        className: list.complete ? 'muted' : 'bad',
+        text: list.complete ? 'end' : 'broken',
+      }),
+    ),
   );
   return row;
 }

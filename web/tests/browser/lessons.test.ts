@@ -211,25 +211,18 @@ describe('lesson behaviour', () => {
     errors.splice(0, errors.length, ...errors.filter((e) => !e.includes('404')));
   });
 
-  /**
-   * The free-list chips (heap panel) hold "end" and "empty" text directly in
-   * their role="list" (axe: aria-required-children); that is the panel's to
-   * fix, so only that row is left out here.
-   */
-  const EXCLUDED = { exclude: ['.free-list'] };
-
   it('a lesson page has no serious or critical accessibility violations (axe-core)', async () => {
     await open('&typing=instant&lesson=corruption');
     await lessonSettled();
     await page.getByRole('button', { name: 'Next' }).click(); // the damaged heap, findings shown
     await lessonSettled();
     await expect.poll(() => page.locator('.heap-panel').getAttribute('class')).toMatch(/corrupted/);
-    expect(await accessibilityViolations(page, EXCLUDED)).toEqual([]);
+    expect(await accessibilityViolations(page)).toEqual([]);
     // and in an embedded copy, where the lesson sits above a narrower terminal
     await page.goto(`${preview.url}?test=1&embed=1&theme=dark&typing=instant&lesson=fragmentation`);
     await waitForPrompt(page);
     await lessonSettled();
-    expect(await accessibilityViolations(page, EXCLUDED)).toEqual([]);
+    expect(await accessibilityViolations(page)).toEqual([]);
   });
 
   it('?lesson= opens a lesson file from the page’s own server', async () => {
