@@ -10,6 +10,7 @@
 
 #include "console.h"
 #include "esr.h"
+#include "events.h"
 #include "guard.h"
 #include "heap.h"
 #include "process.h"
@@ -55,9 +56,11 @@ static void report(const apg_trap_frame *f, uint64_t vector)
 {
     uint32_t ec = esr_class(f->esr);
     bool synchronous = (vector % 4) == 0;
-    if (synchronous)
+    if (synchronous) {
+        /* the CPU panel lists the kernel's own exceptions beside the user programs' */
+        event_log(APG_EVENT_FAULT, ec, f->elr, esr_has_fault_address(ec) ? f->far : 0, 0, 0);
         kprintf("*** exception: %s (EC 0x%02x)\n", exception_class_name(ec), ec);
-    else
+    } else
         kprintf("*** exception: unexpected %s interrupt\n", vector_names[vector % 4]);
     /* In student code the function and offset say more than the raw ELR,
      * and stay the same when the kernel around the student's file changes. */

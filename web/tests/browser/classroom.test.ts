@@ -306,6 +306,16 @@ describe('rough edges', () => {
     expect(await title.evaluate((h) => getComputedStyle(h).textTransform)).toBe('none');
   });
 
+  it("the kernel's own exceptions (fault undef, fault brk) appear in the CPU event log", async () => {
+    await open();
+    await type('fault undef\rfault brk\r');
+    await whenIdle();
+    await nextFrames();
+    const log = page.locator('.cpu-panel .event-log');
+    await expect.poll(() => log.textContent()).toMatch(/Undefined instruction/i);
+    expect(await log.textContent()).toMatch(/breakpoint|BRK/i);
+  });
+
   it('a long command says how long it runs and how to stop it; Stop is off after halt', async () => {
     await open();
     await page.evaluate(() => {
