@@ -38,8 +38,7 @@ const STATE_MAGIC: Record<number, number> = {
 };
 
 /** What must hold for any decode of any memory. */
-function checkInvariants(memory: GuestMemory, result: DecodeResult, elapsedMs: number): void {
-  expect(elapsedMs).toBeLessThan(500);
+function checkInvariants(memory: GuestMemory, result: DecodeResult): void {
   expect(['ok', 'busy', 'invalid']).toContain(result.status);
   // The decoder's own checks must catch every bad pointer before a read does:
   // the safety net in decodeHeap() is for bugs, and this finds them.
@@ -58,10 +57,9 @@ function checkInvariants(memory: GuestMemory, result: DecodeResult, elapsedMs: n
   expect(typeof formatInfo(model)).toBe('string');
 }
 
-function decodeTimed(memory: GuestMemory): void {
-  const started = performance.now();
+function decodeAndCheck(memory: GuestMemory): void {
   const result = decodeHeap(memory);
-  checkInvariants(memory, result, performance.now() - started);
+  checkInvariants(memory, result);
 }
 
 /** How many cases each property tries: the default keeps `make test` quick;
@@ -103,7 +101,7 @@ describe('decoder on random memory', () => {
           writeU64(memory, d + Descriptor.heapState, regionStart);
           if (validMagic && STATE_MAGIC[kind] !== undefined)
             writeU32(memory, regionStart, STATE_MAGIC[kind]);
-          decodeTimed(memory);
+          decodeAndCheck(memory);
         },
       ),
       { numRuns: propertyRuns(150) },
@@ -171,7 +169,7 @@ describe.each(MUTATION_TARGETS)('decoder on mutated %s', (name) => {
           else if (w.width === 4) view.setUint32(offset, w.value >>> 0, true);
           else view.setBigUint64(offset, BigInt(w.value), true);
         }
-        decodeTimed(memory);
+        decodeAndCheck(memory);
       }),
       { numRuns: propertyRuns(200) },
     );
