@@ -67,11 +67,11 @@ struct apg_heap_descriptor {
     uint64_t heap_state;  /* address of the active allocator's state struct */
     uint64_t arena_start; /* kernel arena (bump allocator, shell history) */
     uint64_t arena_end;
-    uint64_t arena_state; /* struct apg_bump_state of the kernel arena */
-    uint64_t commands;    /* shell commands executed since boot */
-    uint64_t event_log;   /* address of struct apg_event_log (version 2) */
-    uint32_t user_pid;    /* pid of the running user program, 0 when none */
-    uint32_t reserved;
+    uint64_t arena_state;  /* struct apg_bump_state of the kernel arena */
+    uint64_t commands;     /* shell commands executed since boot */
+    uint64_t event_log;    /* address of struct apg_event_log (version 2) */
+    uint32_t user_pid;     /* pid of the running user program, 0 when none */
+    uint32_t heap_inits;   /* times the user heap was (re)initialised since boot: use, reset */
     uint64_t user_program; /* address of its name (NUL-terminated), 0 when none */
 };
 #endif

@@ -86,6 +86,7 @@ void heap_use(const apg_allocator *a)
     active_heap = a->init(__heap_start, heap_region_size());
     apg_descriptor.kind = a->kind;
     apg_descriptor.heap_state = (uint64_t)(uintptr_t)active_heap;
+    apg_descriptor.heap_inits++;
     damaged = false;
     heap_end_mutation();
     blockrefs_released();

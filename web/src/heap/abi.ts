@@ -53,7 +53,7 @@ export const Descriptor = {
   commands: 64,
   eventLog: 72, // version 2: address of struct apg_event_log
   userPid: 80, // pid of the running user program, 0 when none
-  reserved: 84,
+  heapInits: 84, // times the user heap was (re)initialised since boot (use, reset)
   userProgram: 88, // address of its NUL-terminated name, 0 when none
   size: 96,
 } as const;

@@ -68,6 +68,7 @@ function decodeUnchecked(memory: GuestMemory, options: DecodeOptions): DecodeRes
   const regionEnd = memory.u64(d + Descriptor.regionEnd);
   const stateAddress = memory.u64(d + Descriptor.heapState);
   const commands = memory.u64(d + Descriptor.commands);
+  const heapInits = memory.u32(d + Descriptor.heapInits);
   const decodeKind = KIND_DECODERS[kind];
   if (decodeKind === undefined) return invalid(`unknown allocator kind ${kind}`, d);
   if (!(regionStart < regionEnd) || !memory.contains(regionStart, regionEnd - regionStart))
@@ -88,6 +89,7 @@ function decodeUnchecked(memory: GuestMemory, options: DecodeOptions): DecodeRes
       abiVersion: ABI_VERSION,
       generation,
       commands,
+      heapInits,
       kind,
       kindName: KIND_NAMES[kind] ?? `kind ${kind}`,
       regionStart,

@@ -197,6 +197,8 @@ export interface HeapModel {
   generation: number;
   /** shell commands executed since boot */
   commands: number;
+  /** times the heap was (re)initialised since boot: a new number is a new heap */
+  heapInits: number;
   kind: number;
   /** shell name of the strategy: "first-fit", ... */
   kindName: string;

@@ -222,7 +222,12 @@ export class HeapPanel {
     else if (this.selectedStart !== null) this.clearSelection();
 
     if (!sameKind || model.commands !== previous?.commands) {
-      if (!sameKind) this.timeline.clear();
+      // a new heap (another strategy, `use` or `reset` of the same one, a reboot) starts a new chart
+      const newHeap =
+        !sameKind ||
+        model.heapInits !== previous?.heapInits ||
+        model.commands < (previous?.commands ?? 0);
+      if (newHeap) this.timeline.clear();
       const t = model.totals;
       this.timeline.add(
         { command: model.commands, used: t.usedBytes, fragmentation: t.fragmentation },

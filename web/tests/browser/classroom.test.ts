@@ -306,6 +306,21 @@ describe('rough edges', () => {
     expect(await title.evaluate((h) => getComputedStyle(h).textTransform)).toBe('none');
   });
 
+  it('the timeline starts again when the heap is re-initialised (use of the same allocator)', async () => {
+    await open();
+    for (const command of ['alloc 3000', 'use first-fit', 'alloc 10']) {
+      await type(`${command}\r`);
+      await whenIdle();
+      await nextFrames(); // the panel draws each heap in turn
+    }
+    const legend = page.locator('.timeline-legend .swatch.used');
+    // the chart's peak is that of the new heap (one small block), not the 3000-byte one before it
+    await expect.poll(() => legend.textContent()).toMatch(/peak \d+ B\)/);
+    const peak = Number(/peak (\d+) B/.exec((await legend.textContent()) ?? '')?.[1]);
+    expect(peak).toBeGreaterThan(0);
+    expect(peak).toBeLessThan(3000);
+  });
+
   it("the kernel's own exceptions (fault undef, fault brk) appear in the CPU event log", async () => {
     await open();
     await type('fault undef\rfault brk\r');
