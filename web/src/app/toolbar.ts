@@ -52,8 +52,8 @@ export class Toolbar {
       attrs: { 'aria-label': 'Typing speed of lessons' },
     });
     speed.append(
-      el('option', { text: 'type like a person', attrs: { value: 'human' } }),
-      el('option', { text: 'type instantly', attrs: { value: 'instant' } }),
+      el('option', { text: 'human typing', attrs: { value: 'human' } }),
+      el('option', { text: 'instant typing', attrs: { value: 'instant' } }),
     );
     speed.value = typing;
     speed.addEventListener('change', () =>
@@ -70,7 +70,10 @@ export class Toolbar {
 
     this.element = el('header', { className: 'toolbar' }, [
       el('h1', { className: 'brand', text: 'Allocator Playground' }),
-      el('label', { className: 'field' }, ['allocator ', this.allocatorSelect]),
+      el('label', { className: 'field' }, [
+        el('span', { className: 'field-text', text: 'allocator ' }),
+        this.allocatorSelect,
+      ]),
       lessons,
       speed,
       el('span', { className: 'spacer' }),

@@ -20,9 +20,18 @@ import type { Palette } from './palette';
 
 const ROW_HEIGHT = 19;
 const MAX_HEIGHT = 360;
-const GUTTER = 64; // row labels
+const GUTTER = 64; // row labels ("512 KiB")
+const NARROW_GUTTER = 36; // short row labels ("512K") below NARROW_PANEL
+const NARROW_PANEL = 520;
 const MIN_LEAF = 14;
 const PAD_TOP = 6;
+
+/** "512K" for 512 KiB: the size in as few characters as a narrow column has room for. */
+function shortBytes(bytes: number): string {
+  return humanBytes(bytes)
+    .replace(' B', '')
+    .replace(/ ([KMG])iB$/, '$1');
+}
 
 interface PlacedNode {
   x: number;
@@ -43,6 +52,8 @@ export class BuddyView implements HeapView {
   private selected: number | null = null;
   private readonly pointer: BlockPointer;
   private lastWidth = 0;
+  /** a narrow panel gives the gutter's width to the columns */
+  private gutter = GUTTER;
 
   constructor(callbacks: HeapViewCallbacks) {
     this.surface = new CanvasSurface('buddy-view', (ctx, view) => this.paint(ctx, view));
@@ -74,8 +85,9 @@ export class BuddyView implements HeapView {
     const extras = this.model?.extras;
     if (extras?.kind !== 'buddy') return;
     this.lastWidth = this.surface.viewWidth;
+    this.gutter = this.lastWidth < NARROW_PANEL ? NARROW_GUTTER : GUTTER;
     this.place(extras);
-    const width = this.nodes.reduce((w, n) => Math.max(w, n.x + n.width), GUTTER);
+    const width = this.nodes.reduce((w, n) => Math.max(w, n.x + n.width), this.gutter);
     const rows = this.topOrder - this.bottomOrder + 1;
     this.surface.setContentSize(width + 4, PAD_TOP + rows * ROW_HEIGHT + 4, MAX_HEIGHT);
     if (now) this.surface.drawNow();
@@ -86,11 +98,11 @@ export class BuddyView implements HeapView {
   private place(extras: BuddyExtras): void {
     const tree = extras.tree;
     const leaves = tree.filter((n) => n.state !== 'split').length;
-    const leafWidth = Math.max(MIN_LEAF, (this.lastWidth - GUTTER - 8) / Math.max(leaves, 1));
+    const leafWidth = Math.max(MIN_LEAF, (this.lastWidth - this.gutter - 8) / Math.max(leaves, 1));
     this.nodes = new Array<PlacedNode>(tree.length);
     this.topOrder = 0;
     this.bottomOrder = Infinity;
-    let cursor = GUTTER;
+    let cursor = this.gutter;
     const open: number[] = []; // indexes of split nodes whose extent is not known yet
     const close = (depth: number): void => {
       while (open.length > 0 && tree[open.at(-1)!]!.depth >= depth) {
@@ -143,6 +155,7 @@ export class BuddyView implements HeapView {
     const bottom = this.rowOf(this.bottomOrder) + ROW_HEIGHT;
     ctx.font = '11px system-ui, sans-serif';
     ctx.textBaseline = 'middle';
+    const drawnLabels: Array<{ block: number; label: string }> = [];
     // row guides and labels (the gutter stays on screen)
     for (let order = this.topOrder; order >= this.bottomOrder; order--) {
       const y = this.rowOf(order);
@@ -166,7 +179,7 @@ export class BuddyView implements HeapView {
       if (node.state !== 'split') {
         const block = this.model?.blocks[node.blockIndex];
         // the longest label that fits: "requested / size", then the size alone
-        const labels = block
+        const labels: string[] = block
           ? block.status === 'used'
             ? [
                 `${humanBytes(block.requested)} of ${humanBytes(block.span)}`,
@@ -174,11 +187,36 @@ export class BuddyView implements HeapView {
               ]
             : [humanBytes(block.span)]
           : [];
-        const label = labels.find((l) => ctx.measureText(l).width <= node.width - 8);
-        if (label !== undefined) {
-          ctx.fillStyle = node.state === 'used' ? '#ffffff' : palette.text;
-          ctx.fillText(label, node.x + 4, y + ROW_HEIGHT / 2);
+        // then a short form ("512K"); a column too narrow for that says it
+        // upright, so the tall columns of a narrow panel keep their size
+        const short = block ? shortBytes(block.span) : undefined;
+        if (short !== undefined) labels.push(short);
+        let label = labels.find((l) => ctx.measureText(l).width <= node.width - 8);
+        label ??= labels.find((l) => ctx.measureText(l).width <= node.width - 2);
+        // the last resort for a short column (the bottom row): the short form one pixel smaller
+        if (label === undefined && short !== undefined) {
+          ctx.font = '10px system-ui, sans-serif';
+          if (ctx.measureText(short).width <= node.width - 2) label = short;
+          else ctx.font = '11px system-ui, sans-serif';
         }
+        ctx.fillStyle = node.state === 'used' ? '#ffffff' : palette.text;
+        if (label !== undefined) {
+          const inset = ctx.measureText(label).width <= node.width - 8 ? 4 : 1;
+          ctx.fillText(label, node.x + inset, y + ROW_HEIGHT / 2);
+          ctx.font = '11px system-ui, sans-serif';
+        } else if (block && node.width >= 12) {
+          label = [humanBytes(block.span), short!].find(
+            (l) => ctx.measureText(l).width <= height - 4,
+          );
+          if (label !== undefined) {
+            ctx.save();
+            ctx.translate(node.x + node.width / 2, y + 3);
+            ctx.rotate(Math.PI / 2);
+            ctx.fillText(label, 0, 0);
+            ctx.restore();
+          }
+        }
+        drawnLabels.push({ block: node.blockIndex, label: label ?? '' });
       }
       const change = node.blockIndex >= 0 ? this.changes[node.blockIndex] : undefined;
       if (node.state !== 'split') {
@@ -201,10 +239,14 @@ export class BuddyView implements HeapView {
     }
     // gutter over everything, pinned to the left edge
     ctx.fillStyle = palette.background;
-    ctx.fillRect(view.left, view.top, GUTTER - 4, view.height);
+    ctx.fillRect(view.left, view.top, this.gutter - 4, view.height);
     ctx.fillStyle = palette.mutedText;
     for (let order = this.topOrder; order >= this.bottomOrder; order--) {
-      ctx.fillText(humanBytes(32 * 2 ** order), view.left + 4, this.rowOf(order) + ROW_HEIGHT / 2);
+      const size = 32 * 2 ** order;
+      const rowLabel = this.gutter === GUTTER ? humanBytes(size) : shortBytes(size);
+      ctx.fillText(rowLabel, view.left + 4, this.rowOf(order) + ROW_HEIGHT / 2);
     }
+    // what each column on screen says, for the browser tests (a canvas has no text to read)
+    this.surface.element.dataset.columnLabels = JSON.stringify(drawnLabels);
   }
 }

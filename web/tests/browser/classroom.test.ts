@@ -357,3 +357,50 @@ describe('rough edges', () => {
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Share');
   });
 });
+
+describe('rough edges at small sizes', () => {
+  it('buddy: every column that holds a block says its size at 400x700 and 800x560', async () => {
+    for (const size of [
+      { width: 400, height: 700 },
+      { width: 800, height: 560 },
+    ]) {
+      await open('', size);
+      await type('use buddy\ralloc 100\ralloc 100\ralloc 3000\ralloc 20000\ralloc 200000\r');
+      await whenIdle();
+      await nextFrames();
+      const surface = page.locator('.heap-panel .buddy-view');
+      await surface.scrollIntoViewIfNeeded();
+      await nextFrames();
+      const labels: Array<{ block: number; label: string }> = JSON.parse(
+        (await surface.getAttribute('data-column-labels')) ?? '[]',
+      );
+      const blocks = labels.filter((l) => l.block >= 0);
+      const where = `${size.width}x${size.height}`;
+      expect(blocks.length, where).toBeGreaterThanOrEqual(6);
+      expect(
+        blocks.filter((l) => l.label === ''),
+        where,
+      ).toEqual([]);
+      await closePage?.();
+      closePage = null;
+    }
+  });
+
+  it('the toolbar is one row at 1024x640', async () => {
+    await open('', { width: 1024, height: 640 });
+    const rows = await page.locator('.toolbar').evaluate((bar) => {
+      const controls = [...bar.querySelectorAll('button, select, input')].filter(
+        (c) => (c as HTMLElement).offsetParent !== null,
+      );
+      const boxes = controls.map((c) => c.getBoundingClientRect());
+      return {
+        count: boxes.length,
+        lowestTop: Math.max(...boxes.map((b) => b.top)),
+        highestBottom: Math.min(...boxes.map((b) => b.bottom)),
+      };
+    });
+    expect(rows.count).toBeGreaterThanOrEqual(7);
+    // one row: every control overlaps every other vertically
+    expect(rows.lowestTop).toBeLessThan(rows.highestBottom);
+  });
+});
