@@ -4,10 +4,11 @@
 // the terminal with the keyboard, toolbar actions on a half-typed line, and
 // axe-core's accessibility checks on the main and the embed page.
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { TestHooks } from '../../src/app/test-hooks';
-import { openPage, startPreview, waitForPrompt } from '../../scripts/harness.mjs';
+import { openPage, waitForPrompt } from '../../scripts/harness.mjs';
 import { accessibilityViolations } from './support/accessibility';
+import { previewForThisFile } from './support/preview';
 
 declare global {
   interface Window {
@@ -15,18 +16,11 @@ declare global {
   }
 }
 
-let preview: Awaited<ReturnType<typeof startPreview>>;
 let errors: string[] = [];
 let page: Page;
 let closePage: (() => Promise<void>) | null = null;
 
-beforeAll(async () => {
-  preview = await startPreview();
-});
-
-afterAll(async () => {
-  await preview?.stop();
-});
+const preview = previewForThisFile();
 
 afterEach(async () => {
   await closePage?.();

@@ -6,11 +6,12 @@
 // timeline must put every panel back to that command. A bad compare= gives
 // one message and the ordinary playground.
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { COMPARE_LESSONS } from '../../src/compare/compare-lessons';
 import { failedRequest, fragmentation, infoTotals } from '../../src/compare/figures';
 import type { CompareTestHooks } from '../../src/compare/start-compare';
-import { openPage, startPreview, waitForPrompt } from '../../scripts/harness.mjs';
+import { openPage, waitForPrompt } from '../../scripts/harness.mjs';
+import { previewForThisFile } from './support/preview';
 
 declare global {
   interface Window {
@@ -20,18 +21,11 @@ declare global {
 
 const ALL = ['first-fit', 'buddy', 'page', 'bump', 'tlsf'];
 
-let preview: Awaited<ReturnType<typeof startPreview>>;
 let errors: string[] = [];
 let page: Page;
 let closePage: (() => Promise<void>) | null = null;
 
-beforeAll(async () => {
-  preview = await startPreview();
-});
-
-afterAll(async () => {
-  await preview?.stop();
-});
+const preview = previewForThisFile();
 
 afterEach(async () => {
   await closePage?.();

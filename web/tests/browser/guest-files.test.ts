@@ -7,10 +7,11 @@
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { TestHooks } from '../../src/app/test-hooks';
 import { NO_HEAP_DESCRIPTOR } from '../../src/heap/descriptor-locator';
-import { REPO_ROOT, openPage, startPreview, waitForPrompt } from '../../scripts/harness.mjs';
+import { REPO_ROOT, openPage, waitForPrompt } from '../../scripts/harness.mjs';
+import { previewForThisFile } from './support/preview';
 
 declare global {
   interface Window {
@@ -25,20 +26,14 @@ const TRACE_GOLDEN = join(REPO_ROOT, 'firmware/tests/golden/trace-binary.out');
 /** the machine is shared: a boot may take seconds */
 const PATIENT = { timeout: 20_000 };
 
-let preview: Awaited<ReturnType<typeof startPreview>>;
 let errors: string[] = [];
 let page: Page;
 let closePage: (() => Promise<void>) | null = null;
 
-beforeAll(async () => {
+const preview = previewForThisFile(() => {
   // served from the same origin as the page, as a course would host its own image
   mkdirSync(join(REPO_ROOT, 'build/web/test-guests'), { recursive: true });
   copyFileSync(ECHO_IMAGE, join(REPO_ROOT, 'build/web/test-guests/uart_echo.img'));
-  preview = await startPreview();
-});
-
-afterAll(async () => {
-  await preview?.stop();
 });
 
 afterEach(async () => {

@@ -8,18 +8,13 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { TestHooks } from '../../src/app/test-hooks';
 import type { AllocplayApi } from '../../src/embed/embed-api';
 import { LESSONS } from '../../src/lessons/lesson-catalog';
 import { accessibilityViolations } from './support/accessibility';
-import {
-  freePort,
-  openPage,
-  REPO_ROOT,
-  startPreview,
-  waitForPrompt,
-} from '../../scripts/harness.mjs';
+import { freePort, openPage, REPO_ROOT, waitForPrompt } from '../../scripts/harness.mjs';
+import { previewForThisFile } from './support/preview';
 
 declare global {
   interface Window {
@@ -43,18 +38,11 @@ const EXPECTED_ERRORS: Record<string, string[]> = {
   ],
 };
 
-let preview: Awaited<ReturnType<typeof startPreview>>;
 let errors: string[] = [];
 let page: Page;
 let closePage: (() => Promise<void>) | null = null;
 
-beforeAll(async () => {
-  preview = await startPreview();
-});
-
-afterAll(async () => {
-  await preview?.stop();
-});
+const preview = previewForThisFile();
 
 afterEach(async () => {
   await closePage?.();

@@ -4,10 +4,10 @@
 // embed mode, crash and reset, Stop, the watchdog, and a
 // corrupted heap drawn as corrupted. No console errors anywhere.
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { TestHooks } from '../../src/app/test-hooks';
 import { Descriptor } from '../../src/heap/abi';
-import { openPage, startPreview, waitForPrompt } from '../../scripts/harness.mjs';
+import { openPage, waitForPrompt } from '../../scripts/harness.mjs';
 import {
   infoBlocks,
   referenceTranscript,
@@ -15,6 +15,7 @@ import {
   sessionLoads,
   sessionNames,
 } from './support/reference';
+import { previewForThisFile } from './support/preview';
 
 declare global {
   interface Window {
@@ -22,19 +23,12 @@ declare global {
   }
 }
 
-let preview: Awaited<ReturnType<typeof startPreview>>;
 let errors: string[] = [];
 let requests: string[] = [];
 let page: Page;
 let closePage: (() => Promise<void>) | null = null;
 
-beforeAll(async () => {
-  preview = await startPreview();
-});
-
-afterAll(async () => {
-  await preview?.stop();
-});
+const preview = previewForThisFile();
 
 afterEach(async () => {
   await closePage?.();
