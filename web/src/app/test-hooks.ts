@@ -50,6 +50,10 @@ export interface TestHooks {
   rerender(): number;
   /** ms from typing `keys` to the panel having drawn the next heap picture */
   commandToPanel(keys: string): Promise<number>;
+  /** the emulator client's checkpoint calls (rejections come back as their message) */
+  checkpointSave(): Promise<{ handle: number; memoryBytes: number }>;
+  checkpointRestore(handle: number): Promise<string | null>;
+  checkpointDecode(handle: number): Promise<DecodeResult | string>;
 }
 
 export interface CpuSnapshot {
@@ -159,6 +163,25 @@ export function installTestHooks(playground: Playground): void {
         };
         requestAnimationFrame(poll);
       });
+    },
+    checkpointSave: async () => {
+      if (!playground.client) throw new Error('no emulator');
+      return playground.client.saveCheckpoint();
+    },
+    checkpointRestore: async (handle) => {
+      try {
+        await playground.client?.restoreCheckpoint(handle);
+        return null;
+      } catch (error) {
+        return error instanceof Error ? error.message : String(error);
+      }
+    },
+    checkpointDecode: async (handle) => {
+      try {
+        return (await playground.client?.decodeCheckpoint(handle)) ?? 'no emulator';
+      } catch (error) {
+        return error instanceof Error ? error.message : String(error);
+      }
     },
   };
   (window as unknown as { __allocplay: TestHooks }).__allocplay = hooks;

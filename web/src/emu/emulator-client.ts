@@ -9,6 +9,7 @@ import type { CpuModel } from '../cpu/model';
 import type { DecodeResult } from '../heap/model';
 import type {
   BootRequest,
+  CheckpointReply,
   CrashReport,
   PageToWorker,
   StatusReport,
@@ -39,6 +40,10 @@ export class EmulatorClient {
   private nextId = 1;
   private nextKeysSeq = 1;
   private readonly pendingReads = new Map<number, (bytes: Uint8Array | null) => void>();
+  private readonly pendingCheckpoints = new Map<
+    number,
+    { resolve: (reply: CheckpointReply) => void; reject: (error: Error) => void }
+  >();
   private awaitingReply: { id: number; timer: ReturnType<typeof setTimeout> } | null = null;
   private heartbeat: ReturnType<typeof setInterval> | null = null;
   private booted = false;
@@ -118,6 +123,89 @@ export class EmulatorClient {
     this.checkAlive();
   }
 
+  /**
+   * Saves the whole machine in the worker (take it only when the guest is
+   * idle at the prompt); memoryBytes: what all checkpoints hold together.
+   */
+  async saveCheckpoint(): Promise<{ handle: number; memoryBytes: number }> {
+    const reply = await this.checkpointRequest('checkpoint-saved', (id) => ({
+      type: 'checkpoint-save',
+      id,
+    }));
+    if (reply.error !== undefined) throw new Error(reply.error);
+    return { handle: reply.handle, memoryBytes: reply.memoryBytes };
+  }
+
+  /** Puts the machine back into a checkpoint; the usual reports of the restored machine follow. */
+  async restoreCheckpoint(handle: number): Promise<void> {
+    const reply = await this.checkpointRequest('checkpoint-restored', (id) => ({
+      type: 'checkpoint-restore',
+      id,
+      handle,
+    }));
+    if (!reply.ok) throw new Error(reply.error ?? 'the checkpoint could not be restored');
+  }
+
+  dropCheckpoints(handles: number[]): void {
+    if (handles.length > 0) this.post({ type: 'checkpoint-drop', handles });
+  }
+
+  /** A checkpoint as bytes (for a file); loads back with importCheckpoint in the same emulator build. */
+  async exportCheckpoint(handle: number): Promise<Uint8Array> {
+    const reply = await this.checkpointRequest('checkpoint-exported', (id) => ({
+      type: 'checkpoint-export',
+      id,
+      handle,
+    }));
+    if (reply.bytes === null)
+      throw new Error(reply.error ?? 'the checkpoint could not be exported');
+    return reply.bytes;
+  }
+
+  /** Bytes from exportCheckpoint back into a checkpoint; its handle. */
+  async importCheckpoint(bytes: Uint8Array): Promise<number> {
+    const reply = await this.checkpointRequest('checkpoint-imported', (id) => ({
+      type: 'checkpoint-import',
+      id,
+      bytes,
+    }));
+    if (reply.handle === null) throw new Error(reply.error ?? 'the checkpoint could not be loaded');
+    return reply.handle;
+  }
+
+  /** The heap as it was in a checkpoint, decoded without restoring it. */
+  async decodeCheckpoint(handle: number): Promise<DecodeResult> {
+    const reply = await this.checkpointRequest('checkpoint-decoded', (id) => ({
+      type: 'checkpoint-decode',
+      id,
+      handle,
+    }));
+    if (reply.heap === null) throw new Error(reply.error ?? 'the checkpoint could not be decoded');
+    return reply.heap;
+  }
+
+  /** Sends a checkpoint request and waits for its reply (rejected if the worker is replaced meanwhile). */
+  private checkpointRequest<T extends CheckpointReply['type']>(
+    replyType: T,
+    request: (id: number) => PageToWorker,
+  ): Promise<Extract<CheckpointReply, { type: T }>> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      if (this.worker === null) {
+        reject(new Error('the emulator is not running'));
+        return;
+      }
+      this.pendingCheckpoints.set(id, {
+        resolve: (reply) => {
+          if (reply.type === replyType) resolve(reply as Extract<CheckpointReply, { type: T }>);
+          else reject(new Error(`unexpected reply ${reply.type} to a checkpoint request`));
+        },
+        reject,
+      });
+      this.post(request(id));
+    });
+  }
+
   /** Test hooks: the worker ignores these unless started with testHooks. */
   testWriteMemory(address: number, bytes: Uint8Array): void {
     this.post({ type: 'test-write-memory', address, bytes });
@@ -146,6 +234,10 @@ export class EmulatorClient {
     this.awaitingReply = null;
     for (const resolve of this.pendingReads.values()) resolve(null);
     this.pendingReads.clear();
+    // the worker's checkpoints go with it
+    for (const pending of this.pendingCheckpoints.values())
+      pending.reject(new Error('the emulator was restarted'));
+    this.pendingCheckpoints.clear();
     this.worker?.terminate();
     this.worker = null;
   }
@@ -211,6 +303,16 @@ export class EmulatorClient {
       case 'fatal':
         this.events.fatal(message.message);
         break;
+      case 'checkpoint-saved':
+      case 'checkpoint-restored':
+      case 'checkpoint-exported':
+      case 'checkpoint-imported':
+      case 'checkpoint-decoded': {
+        const pending = this.pendingCheckpoints.get(message.id);
+        this.pendingCheckpoints.delete(message.id);
+        pending?.resolve(message);
+        break;
+      }
     }
   }
 }

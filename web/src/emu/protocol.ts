@@ -42,7 +42,36 @@ export type PageToWorker =
   | { type: 'load-trace'; bytes: Uint8Array }
   /** boot this image now; Reset boots it again */
   | { type: 'boot-image'; image: Uint8Array }
+  | CheckpointToWorker
   | TestToWorker;
+
+/**
+ * Checkpoints (worker-checkpoints.ts): whole machine states kept in the
+ * worker under numeric handles. The page saves one only when the machine is
+ * idle at the prompt. Replies carry the request's id.
+ */
+export type CheckpointToWorker =
+  | { type: 'checkpoint-save'; id: number }
+  | { type: 'checkpoint-restore'; id: number; handle: number }
+  /** frees them; no reply (memoryBytes comes with the next save) */
+  | { type: 'checkpoint-drop'; handles: number[] }
+  | { type: 'checkpoint-export'; id: number; handle: number }
+  | { type: 'checkpoint-import'; id: number; bytes: Uint8Array }
+  /** the heap as it was in the checkpoint, without restoring it */
+  | { type: 'checkpoint-decode'; id: number; handle: number };
+
+export type CheckpointReply =
+  /** memoryBytes: what all checkpoints hold together (shared pages counted once) */
+  | { type: 'checkpoint-saved'; id: number; handle: number; memoryBytes: number; error?: string }
+  /** then the usual status, heap and cpu reports of the restored machine */
+  | { type: 'checkpoint-restored'; id: number; ok: boolean; error?: string }
+  | { type: 'checkpoint-exported'; id: number; bytes: Uint8Array | null; error?: string }
+  | { type: 'checkpoint-imported'; id: number; handle: number | null; error?: string }
+  | { type: 'checkpoint-decoded'; id: number; heap: DecodeResult | null; error?: string };
+
+export function isCheckpointMessage(message: PageToWorker): message is CheckpointToWorker {
+  return message.type.startsWith('checkpoint-');
+}
 
 /**
  * Test-only messages (worker-test-hooks.ts; ignored unless booted with
@@ -85,4 +114,5 @@ export type WorkerToPage =
   | { type: 'crashed'; crash: CrashReport | null }
   | { type: 'pong'; id: number }
   | { type: 'memory'; id: number; address: number; bytes: Uint8Array | null }
-  | { type: 'fatal'; message: string };
+  | { type: 'fatal'; message: string }
+  | CheckpointReply;

@@ -4,22 +4,25 @@
  * output, and decodes the heap from guest RAM (zero-copy) when its
  * generation moves (heap-watcher.ts). The page never blocks on any of it.
  */
-import { type Machine, RAM_BASE, TRACE_AREA, createMachine } from '@emu-glue/machine';
+import { type Machine, RAM_BASE, RAM_SIZE, TRACE_AREA, createMachine } from '@emu-glue/machine';
 import { GuestMemory } from '../heap/guest-memory';
 import { fetchBytes } from './asset-loader';
 import { CpuWatcher } from './cpu-watcher';
 import { HeapWatcher } from './heap-watcher';
 import {
   type BootRequest,
+  type CheckpointToWorker,
   type CrashReport,
   type PageToWorker,
   type RunState,
   type StatusReport,
   type TestToWorker,
   type WorkerToPage,
+  isCheckpointMessage,
   isTestMessage,
 } from './protocol';
 import { type LoopEvent, RunLoop } from './run-loop';
+import { WorkerCheckpoints } from './worker-checkpoints';
 import { type TestableWorker, handleTestMessage } from './worker-test-hooks';
 
 interface WorkerScope {
@@ -45,6 +48,7 @@ const output: Uint8Array[] = [];
 let lastStatusAt = 0;
 let lastInvalidMessage = '';
 let keysSeq = 0;
+const checkpoints = new WorkerCheckpoints(RAM_BASE, RAM_SIZE);
 
 function flushOutput(): void {
   if (output.length === 0) return;
@@ -228,6 +232,39 @@ function restart(image: Uint8Array | null): void {
   loop.start();
 }
 
+/**
+ * Around a checkpoint restore: the loop stops first; afterwards the machine
+ * is reported from scratch (status, heap, cpu) and runs on, as after a
+ * reset. A user's Stop is forgotten: the restored machine is another one.
+ */
+const restoreHooks = {
+  beforeRestore(): void {
+    loop?.stop();
+    flushOutput(); // what the machine said before belongs to the old state's transcript
+  },
+  afterRestore(): void {
+    output.length = 0;
+    watcher.forget();
+    cpuWatcher.forget();
+    lastInvalidMessage = '';
+    stoppedByUser = false;
+    state = 'running';
+    postStatus();
+    loop?.start();
+  },
+};
+
+function handleCheckpoint(message: CheckpointToWorker): void {
+  // a save sees all output so far delivered first, so the page's transcript ends where the state does
+  if (message.type === 'checkpoint-save') flushOutput();
+  const reply = checkpoints.handle(message, machine, restoreHooks);
+  if (reply === null) return;
+  const transfer: Transferable[] = [];
+  if (reply.type === 'checkpoint-exported' && reply.bytes !== null)
+    transfer.push(reply.bytes.buffer);
+  post(reply, transfer);
+}
+
 /** Runs fn; an exception becomes a fatal report (the page offers to start again). */
 function guarded(what: string, fn: () => void): void {
   try {
@@ -240,7 +277,7 @@ function guarded(what: string, fn: () => void): void {
   }
 }
 
-function handle(message: Exclude<PageToWorker, TestToWorker>): void {
+function handle(message: Exclude<PageToWorker, TestToWorker | CheckpointToWorker>): void {
   switch (message.type) {
     case 'boot':
       void boot(message);
@@ -297,6 +334,7 @@ function handle(message: Exclude<PageToWorker, TestToWorker>): void {
 
 scope.onmessage = (event) => {
   const message = event.data;
-  if (!isTestMessage(message)) handle(message);
+  if (isCheckpointMessage(message)) handleCheckpoint(message);
+  else if (!isTestMessage(message)) handle(message);
   else if (testTarget !== null) handleTestMessage(message, testTarget);
 };
