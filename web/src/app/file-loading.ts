@@ -23,20 +23,26 @@ export class FileLoading {
     attrs: { role: 'status', 'aria-live': 'polite' },
   });
 
+  /**
+   * `imagesRefusal`: set where images cannot be booted (compare mode): no
+   * Kernel… picker, and a dropped image gets this sentence.
+   */
   constructor(
     private readonly actions: FileActions,
     dropTarget: HTMLElement,
+    private readonly imagesRefusal: string | null = null,
   ) {
     this.notice.hidden = true;
-    this.controls = [
-      ...this.picker(
-        'Trace…',
-        '.rep,text/plain',
-        'trace',
-        'Replay a CS:APP .rep trace (trace all)',
-      ),
-      ...this.picker('Kernel…', '.img,.bin', 'image', 'Boot another kernel image'),
-    ];
+    this.controls = this.picker(
+      'Trace…',
+      '.rep,text/plain',
+      'trace',
+      'Replay a CS:APP .rep trace (trace all)',
+    );
+    if (imagesRefusal === null)
+      this.controls.push(
+        ...this.picker('Kernel…', '.img,.bin', 'image', 'Boot another kernel image'),
+      );
     dropTarget.addEventListener('dragover', (event) => {
       if (!event.dataTransfer?.types.includes('Files')) return;
       event.preventDefault();
@@ -91,6 +97,10 @@ export class FileLoading {
       return;
     }
     const chosen = kind ?? classifyFile(file.name, bytes);
+    if (chosen === 'image' && this.imagesRefusal !== null) {
+      this.say(`${file.name}: ${this.imagesRefusal}`, 'bad');
+      return;
+    }
     const problem =
       chosen === 'trace' ? traceProblem(file.name, bytes) : imageProblem(file.name, bytes);
     if (problem !== null) {

@@ -14,8 +14,10 @@ export type CommandPlan = { ok: true; perMachine: string[] } | { ok: false; mess
 
 /**
  * `use <any allocator>` becomes `use <the machine's own allocator>` (the heap
- * starts afresh everywhere, and each machine stays what it is); `halt` and
- * `reboot` would end the comparison, so they are not sent at all.
+ * starts afresh everywhere, and each machine stays what it is); `trace all`
+ * becomes `trace` (each machine replays the trace on its own allocator: the
+ * machines side by side are already "all"); `halt` and `reboot` would end
+ * the comparison, so they are not sent at all.
  */
 export function planCommand(command: string, machines: readonly AllocatorName[]): CommandPlan {
   const words = command.trim().split(/[ \t]+/);
@@ -27,6 +29,8 @@ export function planCommand(command: string, machines: readonly AllocatorName[])
     };
   if (name === 'use' && words.length === 2 && (ALLOCATORS as readonly string[]).includes(words[1]!))
     return { ok: true, perMachine: machines.map((m) => `use ${m}`) };
+  if (name === 'trace' && words.length === 2 && words[1] === 'all')
+    return { ok: true, perMachine: machines.map(() => 'trace') };
   return { ok: true, perMachine: machines.map(() => command) };
 }
 
@@ -36,7 +40,8 @@ export class BlockNumbers {
 
   /** Command `n` printed `reply`. */
   note(n: number, reply: string): void {
-    if (/^(now using|heap reset:)/m.test(reply)) this.byAddress.clear();
+    // `use`, `reset` and a trace that ran re-initialise the heap
+    if (/^(now using|heap reset:|trace: \d+ requests)/m.test(reply)) this.byAddress.clear();
     const freed = /^freed (0x[0-9a-f]+)/m.exec(reply);
     if (freed !== null) this.byAddress.delete(Number(freed[1]));
     const moved = /^reallocated (0x[0-9a-f]+) -> (0x[0-9a-f]+)/m.exec(reply);

@@ -8,6 +8,7 @@
  * panels then show every machine as it was after that command.
  */
 import './compare.css';
+import { FileLoading } from '../app/file-loading';
 import { startEmulator } from '../app/start-emulator';
 import { type AllocatorName, type PlaygroundConfig, parseScript } from '../app/url-config';
 import { button, el } from '../panel/dom';
@@ -17,10 +18,13 @@ import { BlockNumbers, planCommand, translateAddress } from './compare-commands'
 import { COMPARE_LESSONS, type CompareLesson, catalogLessons } from './compare-lessons';
 import { type CommandResult, CompareMachine } from './compare-machine';
 import { type Figures, failedRequest, figuresOf } from './figures';
-import { figuresTable } from './figures-table';
+import { figuresTable, traceTable } from './figures-table';
+import { type TraceOutcome, malformedTrace, ownTraceRow, parseTraceReply } from './trace-results';
 
 export interface CompareResult extends CommandResult {
   figures: Figures | null;
+  /** what a `trace` command printed; null for other commands */
+  trace: TraceOutcome | null;
 }
 
 export interface CompareRecord {
@@ -75,6 +79,10 @@ export class ComparePage {
   private generation = 0;
   private queue: Promise<void> = Promise.resolve();
   private readonly ready: Promise<void>;
+  /** Trace… and drag & drop (not in embed mode, as on the single page) */
+  private readonly files: FileLoading | null = null;
+  /** the trace every machine holds, put back when a malformed one is refused */
+  private acceptedTrace: Uint8Array = new Uint8Array(0);
 
   constructor(
     root: HTMLElement,
@@ -158,7 +166,7 @@ export class ComparePage {
           const lesson = all.find((l) => l.id === lessons.value);
           if (lesson !== undefined) this.runLesson(lesson);
         }),
-        button('Reset', () => void this.reset()),
+        button('Reset', () => void this.reset(), 'button compare-reset'),
         el('a', { className: 'button', text: 'One machine', attrs: { href: singleMachineLink() } }),
       );
     }
@@ -168,12 +176,20 @@ export class ComparePage {
       this.scrubLabel,
       this.liveButton,
     ]);
+    if (!config.embed) {
+      this.files = new FileLoading(
+        { loadTrace: (bytes, name) => void this.loadTrace(bytes, name), bootImage: () => {} },
+        document.body,
+        'compare mode replays .rep traces only; One machine boots another kernel.',
+      );
+      bar.querySelector('.compare-reset')?.before(...this.files.controls);
+    }
     root.append(
       bar,
       el('main', { className: 'compare-workspace' }, [
         timeline,
         this.commandList,
-        this.message,
+        el('div', { className: 'compare-messages' }, [this.message, this.files?.notice ?? '']),
         this.figuresHost,
         machinesHost,
       ]),
@@ -245,15 +261,32 @@ export class ComparePage {
       view.reply.textContent = result.reply;
       if (result.heap !== null) view.panel.update(result.heap);
     });
-    this.figuresHost.replaceChildren(
-      figuresTable(
-        `Figures after #${record.number} ${record.command}`,
-        this.views.map((view, i) => ({
-          allocator: view.machine.allocator,
-          figures: record.results[i]!.figures,
-          note: figuresNote(record.results[i]!),
-        })),
-      ),
+    this.figuresHost.replaceChildren(this.tableFor(record));
+  }
+
+  /** A trace's results after a trace, the heap's figures after anything else. */
+  private tableFor(record: CompareRecord): HTMLTableElement {
+    const title = `#${record.number} ${record.command}`;
+    if (record.results.some((r) => r.trace !== null))
+      return traceTable(
+        `Trace results of ${title}`,
+        this.views.map((view, i) => {
+          const result = record.results[i]!;
+          const row = ownTraceRow(result.reply, view.machine.allocator);
+          return {
+            allocator: view.machine.allocator,
+            figures: row === null ? null : { ...row, instructions: result.instructions },
+            note: result.trace?.kind === 'refused' ? result.trace.message : 'no trace row',
+          };
+        }),
+      );
+    return figuresTable(
+      `Figures after ${title}`,
+      this.views.map((view, i) => ({
+        allocator: view.machine.allocator,
+        figures: record.results[i]!.figures,
+        note: figuresNote(record.results[i]!),
+      })),
     );
   }
 
@@ -294,10 +327,16 @@ export class ComparePage {
   }
 
   private async runCommand(command: string): Promise<void> {
+    const record = await this.runEverywhere(command);
+    if (record !== null) this.commit(record);
+  }
+
+  /** Runs one command on every machine; null if it was not sent (or a Reset came meanwhile). */
+  private async runEverywhere(command: string): Promise<CompareRecord | null> {
     const plan = planCommand(command, this.allocators);
     if (!plan.ok) {
       this.say(plan.message);
-      return;
+      return null;
     }
     const mine = this.generation;
     const number = ++this.commandNumber;
@@ -305,18 +344,30 @@ export class ComparePage {
     const results = await Promise.all(
       this.views.map((view, i) => view.machine.run(plan.perMachine[i]!)),
     );
-    if (mine !== this.generation) return;
-    const record: CompareRecord = {
+    if (mine !== this.generation) return null;
+    return {
       number,
       command,
       sent: plan.perMachine,
       results: results.map((result, i) => {
-        const view = this.views[i]!;
-        view.numbers.note(number, result.reply);
-        if (failedRequest(result.reply)) view.failed++;
-        return { ...result, figures: figuresOf(result.heap, view.failed, result.instructions) };
+        const failed = this.views[i]!.failed + (failedRequest(result.reply) ? 1 : 0);
+        return {
+          ...result,
+          figures: figuresOf(result.heap, failed, result.instructions),
+          trace: parseTraceReply(result.reply),
+        };
       }),
     };
+  }
+
+  /** A record the machines ran becomes part of the session: block numbers, timeline, table. */
+  private commit(record: CompareRecord): void {
+    const { number, command } = record;
+    record.results.forEach((result, i) => {
+      const view = this.views[i]!;
+      view.numbers.note(number, result.reply);
+      if (failedRequest(result.reply)) view.failed++;
+    });
     const wasLive = this.isLive();
     this.records.push(record);
     const index = this.records.length - 1;
@@ -328,10 +379,39 @@ export class ComparePage {
     this.scrubber.max = String(this.records.length - 1);
     if (wasLive) this.show(this.records.length - 1);
     else this.show(this.shown);
-    const renamed = plan.perMachine.some((sent) => sent !== command)
-      ? ' (each machine re-initialised its own allocator)'
-      : '';
-    this.say(`#${number} ${command}: done${renamed}.`);
+    this.say(`#${number} ${command}: done${renamedNote(record)}.`);
+  }
+
+  /**
+   * A trace from Trace… or a drop: into every machine's trace area, then
+   * `trace` on every machine. The kernel validates the whole trace before it
+   * runs any of it; if it refuses this one, every machine gets the trace it
+   * held before back and one message says why.
+   */
+  loadTrace(bytes: Uint8Array, name: string): Promise<void> {
+    const mine = this.generation;
+    this.queue = this.queue.then(async () => {
+      await this.ready;
+      if (mine !== this.generation) return;
+      for (const view of this.views) view.machine.client.loadTrace(bytes);
+      const record = await this.runEverywhere('trace');
+      if (record === null) return;
+      const problem = record.results.map((r) => malformedTrace(r.trace)).find((p) => p !== null);
+      if (problem === undefined) {
+        this.acceptedTrace = bytes;
+        this.commit(record);
+        return;
+      }
+      for (const view of this.views) view.machine.client.loadTrace(this.acceptedTrace);
+      // the kernels numbered the refused `trace`: keep it, so `$N` stays the same everywhere
+      this.commit(record);
+      this.say('');
+      this.files?.say(
+        `${name} was not loaded: ${problem.replace(/ \(nothing was run\)$/, '')}. Every machine is as it was.`,
+        'bad',
+      );
+    });
+    return this.queue;
   }
 
   /** The panel's Free button: the same block on every machine is `$N`, not an address. */
@@ -377,6 +457,13 @@ export class ComparePage {
   private say(text: string): void {
     this.message.textContent = text;
   }
+}
+
+/** What the machines were sent, when it was not the command itself. */
+function renamedNote(record: CompareRecord): string {
+  if (record.sent.every((sent) => sent === record.command)) return '';
+  if (record.sent[0] === 'trace') return ' (each machine replayed the trace on its own allocator)';
+  return ' (each machine re-initialised its own allocator)';
 }
 
 function figuresNote(result: CompareResult): string {

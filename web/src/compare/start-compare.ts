@@ -15,6 +15,8 @@ export interface CompareTestHooks {
   run(commands: string[]): Promise<void>;
   /** runs a lesson of the menu by id, as its button does */
   runLesson(id: string): Promise<void>;
+  /** a trace into every machine, then `trace` everywhere, as Trace… does */
+  loadTrace(bytes: number[], name: string): Promise<void>;
   records(): Array<
     Omit<CompareRecord, 'results'> & {
       results: Array<Omit<CompareRecord['results'][number], 'heap'>>;
@@ -48,6 +50,7 @@ export function startCompare(
           ? Promise.reject(new Error(`no lesson ${id}`))
           : page.runLesson(lesson);
       },
+      loadTrace: (bytes, name) => page.loadTrace(new Uint8Array(bytes), name),
       // the heap pictures are large; tests read figures and replies
       records: () =>
         page.records.map((r) => ({ ...r, results: r.results.map(({ heap: _, ...rest }) => rest) })),

@@ -3,14 +3,18 @@
 // a lesson with `$N` block references; after every command the figures (the
 // page's records and the table it draws) must equal what each machine's own
 // `info` prints, failed requests must match the replies, and scrubbing the
-// timeline must put every panel back to that command. A bad compare= gives
+// timeline must put every panel back to that command. A trace picked with
+// Trace… runs on every machine with the figures every host gives; a
+// malformed one gets one message and changes nothing. A bad compare= gives
 // one message and the ordinary playground.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { COMPARE_LESSONS } from '../../src/compare/compare-lessons';
 import { failedRequest, fragmentation, infoTotals } from '../../src/compare/figures';
 import type { CompareTestHooks } from '../../src/compare/start-compare';
-import { openPage, waitForPrompt } from '../../scripts/harness.mjs';
+import { REPO_ROOT, openPage, waitForPrompt } from '../../scripts/harness.mjs';
 import { previewForThisFile } from './support/preview';
 
 declare global {
@@ -211,6 +215,62 @@ describe('compare mode', () => {
     }
     for (const record of lesson)
       for (const result of record.results) expect(result.reply).not.toMatch(/^error:/m);
+  });
+
+  it('replays a picked trace on every machine; a malformed one changes nothing', async () => {
+    const machines = ['first-fit', 'buddy', 'tlsf'];
+    await openCompare(`compare=${machines.join(',')}&script=alloc%20100`);
+    const picker = page.locator('.compare-bar input.file-input');
+    await picker.setInputFiles(join(REPO_ROOT, 'firmware/tests/traces/binary.rep'));
+    await page.waitForFunction(() => window.__compare.records().length === 3, null, {
+      timeout: 90_000,
+    });
+    // each machine's row is the conformance golden's row for its allocator (QEMU = native = wasm)
+    const golden = readFileSync(
+      join(REPO_ROOT, 'firmware/tests/golden/trace-binary.out'),
+      'latin1',
+    );
+    const table = page.locator('.trace-table');
+    expect(await table.locator('caption').textContent()).toContain('#3 trace');
+    for (const allocator of machines) {
+      const row = new RegExp(
+        `^${allocator} +3000 +(\\d+) +0 +([\\d.]+)% +([\\d.]+)  OK\\r$`,
+        'm',
+      ).exec(golden)!;
+      const cell = (key: string) =>
+        table
+          .locator(`tr[data-allocator="${allocator}"] td[data-figure="${key}"]`)
+          .getAttribute('data-value');
+      expect(await cell('requests'), allocator).toBe('3000');
+      expect(await cell('failed'), allocator).toBe(row[1]);
+      expect(Number(await cell('util')), allocator).toBe(Number(row[2]));
+      expect(Number(await cell('instructionsPerRequest')), allocator).toBe(Number(row[3]));
+      expect(Number(await cell('instructions')), allocator).toBeGreaterThan(3000 * Number(row[3]));
+    }
+    const before = await page.evaluate(() => window.__compare.records());
+
+    // a malformed trace: one message, and every machine keeps binary.rep and its heap
+    await picker.setInputFiles(
+      join(REPO_ROOT, 'firmware/tests/traces/malformed/free-never-allocated.rep'),
+    );
+    await expect
+      .poll(() => page.locator('.file-notice').textContent(), { timeout: 60_000 })
+      .toBe(
+        'free-never-allocated.rep was not loaded: line 8: free of id 2, which was never allocated. Every machine is as it was.',
+      );
+    await page.evaluate(() => window.__compare.settled());
+    expect(await page.locator('.compare-message').textContent()).toBe('');
+    await page.evaluate(() => window.__compare.run(['trace all', 'info']));
+    const after = await page.evaluate(() => window.__compare.records());
+    const again = after.at(-2)!;
+    expect(again.sent).toEqual(['trace', 'trace', 'trace']);
+    again.results.forEach((result, m) => {
+      // the same trace (binary.rep) and the same row as before the malformed one
+      expect(result.reply.split('\n').slice(1), machines[m]).toEqual(
+        before[2]!.results[m]!.reply.split('\n').slice(1),
+      );
+    });
+    for (const result of after.at(-1)!.results) expect(result.reply).toMatch(/^used: 0 blocks/m);
   });
 
   it('refuses a bad compare= with one message and gives the ordinary playground', async () => {

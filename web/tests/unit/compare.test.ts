@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Compare mode's page logic: the compare= parameter, what each machine is
 // sent, the block numbers learnt from replies, and the figures.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCompare } from '../../src/compare/compare-config';
 import { BlockNumbers, planCommand, translateAddress } from '../../src/compare/compare-commands';
 import { COMPARE_LESSONS, catalogLessons } from '../../src/compare/compare-lessons';
 import { failedRequest, fragmentation, infoTotals } from '../../src/compare/figures';
+import { malformedTrace, ownTraceRow, parseTraceReply } from '../../src/compare/trace-results';
 
 describe('compare=', () => {
   it('is absent without the parameter', () => {
@@ -64,6 +66,18 @@ describe('commands in compare mode', () => {
     });
   });
 
+  it('sends `trace all` as `trace`: each machine replays it on its own allocator', () => {
+    expect(planCommand('trace all', [...machines])).toEqual({
+      ok: true,
+      perMachine: ['trace', 'trace', 'trace'],
+    });
+    // anything else about trace reaches the kernels unchanged, which refuse it alike
+    expect(planCommand('trace everything', [...machines])).toEqual({
+      ok: true,
+      perMachine: ['trace everything', 'trace everything', 'trace everything'],
+    });
+  });
+
   it('does not send halt or reboot to any machine', () => {
     for (const c of ['halt', 'reboot', 'reboot now']) {
       const plan = planCommand(c, [...machines]);
@@ -86,6 +100,12 @@ describe('commands in compare mode', () => {
     expect(n.numberOf(0x40400200)).toBe(4);
     n.note(7, 'reset\nheap reset: tlsf re-initialised, every block released\n');
     expect(n.numberOf(0x40400200)).toBeNull();
+    n.note(8, 'allocated 100 bytes at 0x40400040 (usable 112)\n');
+    // a refused trace changes nothing; one that ran re-initialised the heap
+    n.note(9, 'trace\nerror: trace: line 8: free of id 2, which was never allocated\n');
+    expect(n.numberOf(0x40400040)).toBe(8);
+    n.note(10, 'trace\ntrace: 6 requests, 3 ids, on a fresh heap\n');
+    expect(n.numberOf(0x40400040)).toBeNull();
   });
 
   it('turns a lesson’s addresses into $N on the machine of the lesson’s allocator', () => {
@@ -170,5 +190,96 @@ describe('figures', () => {
     expect(fragmentation(1000, 250)).toBeCloseTo(0.75, 12);
     expect(fragmentation(1000, 1000)).toBe(0);
     expect(fragmentation(0, 0)).toBe(0);
+  });
+});
+
+describe('trace results', () => {
+  // the kernel's own output, from the conformance golden (QEMU = native = wasm)
+  const golden = readFileSync(
+    new URL('../../../firmware/tests/golden/trace-binary.out', import.meta.url),
+    'latin1',
+  );
+
+  it('reads every row of trace all, and the one row of trace', () => {
+    const all = golden.slice(
+      golden.indexOf('first-fit> trace all'),
+      golden.indexOf('first-fit> use'),
+    );
+    const outcome = parseTraceReply(all);
+    expect(outcome?.kind).toBe('ran');
+    if (outcome?.kind !== 'ran') return;
+    expect(outcome.requests).toBe(3000);
+    expect(outcome.ids).toBe(1000);
+    expect(outcome.rows.map((r) => r.allocator)).toEqual([
+      'first-fit',
+      'buddy',
+      'page',
+      'bump',
+      'tlsf',
+    ]);
+    expect(outcome.rows[2]).toEqual({
+      allocator: 'page',
+      requests: 3000,
+      failed: 1118,
+      errors: 0,
+      utilPercent: 6.9,
+      instructionsPerRequest: 1226.1,
+      checkOk: true,
+      interrupted: false,
+      firstError: null,
+    });
+    const one = golden.slice(golden.indexOf('tlsf> trace'), golden.indexOf('tlsf> info'));
+    expect(ownTraceRow(one, 'tlsf')).toMatchObject({
+      requests: 3000,
+      utilPercent: 53.4,
+      instructionsPerRequest: 87.5,
+    });
+    expect(ownTraceRow(one, 'buddy')).toBeNull();
+  });
+
+  it('reads a failed check, an interrupted replay, no util and the first error', () => {
+    const outcome = parseTraceReply(
+      'trace: 4 requests, 2 ids, on a fresh heap\n' +
+        'allocator    ops failed errors   util instr/op  check\n' +
+        'mm             4      0      1      -%     12.0  FAILED (interrupted)\n' +
+        '  first error: payload of id 1 overlaps id 0\n' +
+        '  check: bad header at 0x40400010\n',
+    );
+    expect(outcome).toEqual({
+      kind: 'ran',
+      requests: 4,
+      ids: 2,
+      rows: [
+        {
+          allocator: 'mm',
+          requests: 4,
+          failed: 0,
+          errors: 1,
+          utilPercent: null,
+          instructionsPerRequest: 12,
+          checkOk: false,
+          interrupted: true,
+          firstError: 'payload of id 1 overlaps id 0',
+        },
+      ],
+    });
+  });
+
+  it('tells a malformed trace from no trace, and other commands from trace', () => {
+    const malformed = parseTraceReply(
+      'trace\nerror: trace: line 8: free of id 2, which was never allocated (nothing was run)\n',
+    );
+    expect(malformedTrace(malformed)).toBe(
+      'line 8: free of id 2, which was never allocated (nothing was run)',
+    );
+    const none = parseTraceReply(
+      'error: trace: no trace loaded: the host puts a .rep file at 0x47000000',
+    );
+    expect(none?.kind).toBe('refused');
+    expect(malformedTrace(none)).toBeNull();
+    expect(
+      parseTraceReply('alloc 100\nallocated 100 bytes at 0x40400040 (usable 112)\n'),
+    ).toBeNull();
+    expect(malformedTrace(null)).toBeNull();
   });
 });
