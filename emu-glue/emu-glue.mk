@@ -106,3 +106,12 @@ conformance: $(BUILD)/kernel8.img $(BUILD)/allocplay $(BUILD)/allocplay-tci emu-
 	@set -e; for host in $(CONFORMANCE_HOSTS); do scripts/check-transcripts.sh $$host; done
 	@echo "== malloc-lab examples as the mm allocator (firmware/tests/malloclab)"
 	@set -e; for host in $(CONFORMANCE_HOSTS); do $(MM_SESSIONS_ENV) scripts/check-transcripts.sh $$host; done
+
+# Emulator speed on every host in one run (issue 14): `stress 1000000 1` on
+# QEMU, native JIT and TCI, wasm in Node and the page in Chromium, ratios
+# against QEMU and the targets (docs/PERF.md). A benchmark, not part of `make
+# test`. SPEED_BENCH_ARGS passes options, e.g. --runs 5 or --hosts qemu,wasm;
+# see emu-glue/bench/speed_bench.py for choosing another emulator build.
+.PHONY: speed-bench
+speed-bench: $(BUILD)/kernel8.img $(BUILD)/allocplay $(BUILD)/allocplay-tci emu-wasm web-build
+	nice python3 emu-glue/bench/speed_bench.py $(SPEED_BENCH_ARGS)
