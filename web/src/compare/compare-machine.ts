@@ -81,6 +81,16 @@ export class CompareMachine {
     };
   }
 
+  /**
+   * Puts the machine back into one of its checkpoints (taken idle at the
+   * prompt); the worker reports the restored machine's status before it
+   * answers, so the next run() counts instructions from the restored clock.
+   */
+  async restore(handle: number): Promise<void> {
+    await this.client.restoreCheckpoint(handle);
+    this.text = '';
+  }
+
   /** Reboots the kernel in the same worker. */
   reset(): void {
     this.booted = false;

@@ -4,8 +4,16 @@
  * its own machine in its own worker. A command goes to every machine (never
  * to only some: `$N` must name the same command everywhere), the page waits
  * for all of them, and keeps a record per command: each machine's reply,
- * heap picture and figures. The timeline scrubs through those records; the
- * panels then show every machine as it was after that command.
+ * heap picture and figures, and every machine's checkpoint after it. The
+ * timeline (and Alt+Left / Alt+Right) goes back to a command: the panels,
+ * reply boxes and figures show it at once, and every machine is restored to
+ * its checkpoint, so the next command runs there.
+ *
+ * Typing after going back forks, and compare mode drops the later commands
+ * (with their checkpoints, on every machine) instead of keeping them as a
+ * branch as the single page does: the page is one table of figures per
+ * command across up to five machines, which a tree of branches would make
+ * hard to read; the single page is the place to explore branches.
  */
 import './compare.css';
 import { FileLoading } from '../app/file-loading';
@@ -14,6 +22,7 @@ import { type AllocatorName, type PlaygroundConfig, parseScript } from '../app/u
 import { button, el } from '../panel/dom';
 import type { HeapModel } from '../heap/model';
 import { HeapPanel } from '../panel/heap-panel';
+import { CompareCheckpoints } from './compare-checkpoints';
 import { BlockNumbers, planCommand, translateAddress } from './compare-commands';
 import { COMPARE_LESSONS, type CompareLesson, catalogLessons } from './compare-lessons';
 import { type CommandResult, CompareMachine } from './compare-machine';
@@ -34,6 +43,8 @@ export interface CompareRecord {
   /** what each machine was sent (`use` becomes each machine's own allocator) */
   sent: string[];
   results: CompareResult[];
+  /** every machine's checkpoint after the command; null once dropped (or never saved) */
+  checkpoints: number[] | null;
 }
 
 interface MachineView {
@@ -66,7 +77,7 @@ export class ComparePage {
     attrs: {
       type: 'text',
       'aria-label': 'Command for every machine',
-      placeholder: 'alloc 100; free $2 … (Enter runs it on every machine)',
+      placeholder: LIVE_PLACEHOLDER,
       autocomplete: 'off',
       spellcheck: 'false',
     },
@@ -76,6 +87,11 @@ export class ComparePage {
   private typedCursor: number | null = null;
   private commandNumber = 0;
   private shown = -1;
+  /** the record every machine is at (its checkpoint): the next command runs after it */
+  private machinesAt = -1;
+  /** a restore is queued; it goes to what is shown when it runs */
+  private rewindQueued = false;
+  private readonly checkpoints: CompareCheckpoints;
   private generation = 0;
   private queue: Promise<void> = Promise.resolve();
   private readonly ready: Promise<void>;
@@ -141,7 +157,9 @@ export class ComparePage {
       return { machine, panel, state, reply, numbers: new BlockNumbers(), failed: 0 };
     });
 
+    this.checkpoints = new CompareCheckpoints(this.views.map((v) => v.machine));
     this.liveButton = button('Live', () => this.show(this.records.length - 1), 'button small');
+    document.addEventListener('keydown', (event) => this.timelineKey(event));
     this.scrubber.addEventListener('input', () => this.show(Number(this.scrubber.value)));
     this.input.addEventListener('keydown', (event) => {
       if (event.key === 'Enter') this.submitInput();
@@ -239,15 +257,42 @@ export class ComparePage {
     return this.enqueue(lesson.commands, reference);
   }
 
-  /** Record index `index` on the panels, the reply boxes and the figures table. */
+  /**
+   * Goes back (or forward) to record `index`: shown at once, and every
+   * machine restored to its checkpoints once what is queued has run.
+   */
   show(index: number): void {
     if (index < 0 || index >= this.records.length) return;
+    this.display(index);
+    this.rewindToShown();
+  }
+
+  /** Alt+Left / Alt+Right: the previous / next command; Alt+Home / Alt+End: the first / last. */
+  private timelineKey(event: KeyboardEvent): void {
+    if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    const targets: Record<string, number> = {
+      ArrowLeft: this.shownIndex - 1,
+      ArrowRight: this.shownIndex + 1,
+      Home: 0,
+      End: this.records.length - 1,
+    };
+    const target = targets[event.key];
+    if (target === undefined) return;
+    event.preventDefault(); // Alt+Left would also be the browser's Back
+    this.show(Math.max(0, Math.min(this.records.length - 1, target)));
+  }
+
+  /** Record index `index` on the panels, the reply boxes and the figures table. */
+  private display(index: number): void {
     this.shown = index === this.records.length - 1 ? -1 : index;
     const record = this.records[index]!;
     this.scrubber.value = String(index);
     this.scrubber.setAttribute('aria-valuetext', `#${record.number} ${record.command}`);
     this.scrubLabel.textContent = `#${record.number} ${record.command}${this.isLive() ? ' (latest)' : ` (latest: #${this.records.at(-1)!.number})`}`;
     this.liveButton.disabled = this.isLive();
+    this.input.placeholder = this.isLive()
+      ? LIVE_PLACEHOLDER
+      : `Runs after #${record.number} on every machine; the commands after it are dropped`;
     this.commandList.querySelectorAll('button').forEach((b, i) => {
       if (i === index) b.setAttribute('aria-current', 'true');
       else b.removeAttribute('aria-current');
@@ -304,6 +349,93 @@ export class ComparePage {
     this.views[machine]?.panel.select(index);
   }
 
+  /**
+   * Queues a restore of every machine to the record shown when it runs
+   * (scrubbing queues one, not one per position passed).
+   */
+  private rewindToShown(): void {
+    if (this.rewindQueued) return;
+    this.rewindQueued = true;
+    const mine = this.generation;
+    this.queue = this.queue.then(async () => {
+      this.rewindQueued = false;
+      await this.ready;
+      if (mine === this.generation) await this.restoreAll(this.shownIndex);
+    });
+  }
+
+  /** Every machine back to record `index`'s checkpoints (`force`: even if they are said to be there). */
+  private async restoreAll(index: number, force = false): Promise<boolean> {
+    if (index === this.machinesAt && !force) return true;
+    const record = this.records[index];
+    if (record === undefined) return false;
+    if (record.checkpoints === null) {
+      this.say(
+        `#${record.number} ${record.command}: its checkpoints were dropped, so the machines stay after #${this.records[this.machinesAt]?.number ?? '?'}; the panels show #${record.number} as it was.`,
+      );
+      return false;
+    }
+    const problem = await this.checkpoints.restoreAll(record.checkpoints);
+    if (problem !== null) {
+      this.machinesAt = -1;
+      this.say(
+        `The machines could not go back to #${record.number} (${problem}); press Reset to start again.`,
+      );
+      return false;
+    }
+    this.machinesAt = index;
+    this.commandNumber = record.number;
+    this.relearn(index);
+    this.say(`Every machine is back after #${record.number} ${record.command}.`);
+    return true;
+  }
+
+  /** Block numbers and failed requests of every machine as they were after record `index`. */
+  private relearn(index: number): void {
+    for (const view of this.views) {
+      view.numbers.clear();
+      view.failed = 0;
+    }
+    for (const record of this.records.slice(0, index + 1)) this.learn(record);
+  }
+
+  private learn(record: CompareRecord): void {
+    record.results.forEach((result, i) => {
+      const view = this.views[i]!;
+      view.numbers.note(record.number, result.reply);
+      if (failedRequest(result.reply)) view.failed++;
+    });
+  }
+
+  /**
+   * A command after going back: the records after the machines' checkpoint
+   * go, with their checkpoints on every machine (see the top of this file).
+   */
+  private fork(): string {
+    if (this.machinesAt < 0) return '';
+    const dropped = this.records.splice(this.machinesAt + 1);
+    if (dropped.length === 0) return '';
+    for (const record of dropped)
+      if (record.checkpoints !== null) this.checkpoints.dropAll(record.checkpoints);
+    while (this.commandList.children.length > this.records.length)
+      this.commandList.lastElementChild?.remove();
+    this.shown = -1;
+    const first = dropped[0]!.number;
+    const last = dropped.at(-1)!.number;
+    return first === last ? `#${first}` : `#${first}–#${last}`;
+  }
+
+  /** Bounds checkpoint memory: the oldest commands' checkpoints go first (their pictures stay). */
+  private boundCheckpoints(): string {
+    if (!this.checkpoints.overBudget()) return '';
+    // never the latest: the machines must be able to come back to it
+    const oldest = this.records.slice(0, -1).find((r) => r.checkpoints !== null);
+    if (oldest === undefined) return '';
+    this.checkpoints.dropAll(oldest.checkpoints!);
+    oldest.checkpoints = null;
+    return `To bound memory (${Math.round(this.checkpoints.memoryBytes / 1048576)} MiB on a machine), the checkpoints up to #${oldest.number} were dropped: going back there shows the pictures only.`;
+  }
+
   private isLive(): boolean {
     return this.shown === -1;
   }
@@ -345,10 +477,13 @@ export class ComparePage {
       this.views.map((view, i) => view.machine.run(plan.perMachine[i]!)),
     );
     if (mine !== this.generation) return null;
+    const checkpoints = await this.checkpoints.saveAll();
+    if (mine !== this.generation) return null;
     return {
       number,
       command,
       sent: plan.perMachine,
+      checkpoints,
       results: results.map((result, i) => {
         const failed = this.views[i]!.failed + (failedRequest(result.reply) ? 1 : 0);
         return {
@@ -360,16 +495,17 @@ export class ComparePage {
     };
   }
 
-  /** A record the machines ran becomes part of the session: block numbers, timeline, table. */
+  /**
+   * A record the machines ran becomes part of the session: block numbers,
+   * timeline, table. After going back, the records it replaces go first.
+   */
   private commit(record: CompareRecord): void {
     const { number, command } = record;
-    record.results.forEach((result, i) => {
-      const view = this.views[i]!;
-      view.numbers.note(number, result.reply);
-      if (failedRequest(result.reply)) view.failed++;
-    });
+    const forked = this.fork();
+    this.learn(record);
     const wasLive = this.isLive();
     this.records.push(record);
+    this.machinesAt = this.records.length - 1;
     const index = this.records.length - 1;
     this.commandList.append(
       el('li', {}, [
@@ -377,9 +513,18 @@ export class ComparePage {
       ]),
     );
     this.scrubber.max = String(this.records.length - 1);
-    if (wasLive) this.show(this.records.length - 1);
-    else this.show(this.shown);
-    this.say(`#${number} ${command}: done${renamedNote(record)}.`);
+    this.display(wasLive ? this.records.length - 1 : this.shown);
+    const memory = this.boundCheckpoints();
+    this.say(
+      [
+        `#${number} ${command}: done${renamedNote(record)}.`,
+        forked === '' ? '' : `It replaced ${forked}, dropped on every machine.`,
+        record.checkpoints === null ? 'No checkpoint could be saved after it.' : '',
+        memory,
+      ]
+        .filter((t) => t !== '')
+        .join(' '),
+    );
   }
 
   /**
@@ -402,9 +547,12 @@ export class ComparePage {
         this.commit(record);
         return;
       }
+      // back to the checkpoint before it: the refused `trace` is not even numbered
+      if (record.checkpoints !== null) this.checkpoints.dropAll(record.checkpoints);
+      const restored = await this.restoreAll(this.machinesAt, true);
       for (const view of this.views) view.machine.client.loadTrace(this.acceptedTrace);
-      // the kernels numbered the refused `trace`: keep it, so `$N` stays the same everywhere
-      this.commit(record);
+      // if the machines could not go back, the kernels numbered it: keep it so `$N` stays the same
+      if (!restored) this.commit({ ...record, checkpoints: null });
       this.say('');
       this.files?.say(
         `${name} was not loaded: ${problem.replace(/ \(nothing was run\)$/, '')}. Every machine is as it was.`,
@@ -418,11 +566,11 @@ export class ComparePage {
   private freeFromPanel(index: number, command: string): void {
     const m = /^free (0x[0-9a-f]+)$/.exec(command);
     if (m === null) return;
-    if (!this.isLive()) {
-      this.say('Free acts on the machines as they are now: press Live first.');
-      return;
-    }
-    const n = this.views[index]!.numbers.numberOf(Number(m[1]));
+    // the block as the panel shows it: after the command on display (the machines go back there first)
+    const numbers = new BlockNumbers();
+    for (const record of this.records.slice(0, this.shownIndex + 1))
+      numbers.note(record.number, record.results[index]!.reply);
+    const n = numbers.numberOf(Number(m[1]));
     if (n === null) {
       this.say(
         `No command here returned the block at ${m[1]}, so it has no $N to free everywhere.`,
@@ -434,7 +582,10 @@ export class ComparePage {
 
   private async reset(): Promise<void> {
     this.generation++;
+    for (const record of this.records)
+      if (record.checkpoints !== null) this.checkpoints.dropAll(record.checkpoints);
     this.records.length = 0;
+    this.machinesAt = -1;
     this.commandNumber = 0;
     this.shown = -1;
     this.scrubber.max = '0';
@@ -458,6 +609,8 @@ export class ComparePage {
     this.message.textContent = text;
   }
 }
+
+const LIVE_PLACEHOLDER = 'alloc 100; free $2 … (Enter runs it on every machine)';
 
 /** What the machines were sent, when it was not the command itself. */
 function renamedNote(record: CompareRecord): string {

@@ -260,6 +260,8 @@ describe('compare mode', () => {
       );
     await page.evaluate(() => window.__compare.settled());
     expect(await page.locator('.compare-message').textContent()).toBe('');
+    // not even numbered: every machine went back to its checkpoint after #3
+    expect((await page.evaluate(() => window.__compare.records())).length).toBe(3);
     await page.evaluate(() => window.__compare.run(['trace all', 'info']));
     const after = await page.evaluate(() => window.__compare.records());
     const again = after.at(-2)!;
@@ -271,6 +273,65 @@ describe('compare mode', () => {
       );
     });
     for (const result of after.at(-1)!.results) expect(result.reply).toMatch(/^used: 0 blocks/m);
+  });
+
+  it('going back restores every machine: the same command again, or another one, as a fresh run', async () => {
+    const machines = ['first-fit', 'buddy', 'tlsf'];
+    const lesson = COMPARE_LESSONS.find((l) => l.id === 'realloc')!;
+    await openCompare(
+      `compare=${machines.join(',')}&script=${encodeURIComponent(lesson.commands.join(';'))}`,
+    );
+    const original = await page.evaluate(() => window.__compare.records());
+    expect(original.length).toBe(lesson.commands.length);
+    // the same result on every machine again: reply, figures, instructions (guest time is restored)
+    const sameRun = (a: (typeof original)[number], b: (typeof original)[number]) => {
+      expect(`${b.number} ${b.command}`).toBe(`${a.number} ${a.command}`);
+      b.results.forEach((result, m) => {
+        expect(result.reply, `${machines[m]} #${b.number}`).toBe(a.results[m]!.reply);
+        expect(result.figures, `${machines[m]} #${b.number}`).toEqual(a.results[m]!.figures);
+      });
+    };
+
+    // back to #4 (realloc $2 500) with the keys, then its next command once more
+    const k = 3;
+    await page.locator('.compare-input').focus();
+    for (let i = original.length - 1; i > k; i--) await page.keyboard.press('Alt+ArrowLeft');
+    expect(await page.evaluate(() => window.__compare.shownIndex())).toBe(k);
+    expect(
+      await page.locator('.compare-machine[data-allocator="buddy"] .compare-reply').textContent(),
+    ).toBe(original[k]!.results[1]!.reply);
+    await page.evaluate(() => window.__compare.settled());
+    expect(await page.locator('.compare-message').textContent()).toBe(
+      `Every machine is back after #${k + 1} ${lesson.commands[k]}.`,
+    );
+    await page.evaluate((c) => window.__compare.run([c]), lesson.commands[k + 1]!);
+    const again = await page.evaluate(() => window.__compare.records());
+    // fork: the later commands were dropped
+    expect(again.length).toBe(k + 2);
+    sameRun(original[k + 1]!, again[k + 1]!);
+    expect(await page.locator('.compare-message').textContent()).toContain(
+      `It replaced #${k + 2}–#${original.length}, dropped on every machine.`,
+    );
+
+    // back to #4 again with the timeline, then something else: as a fresh run of that prefix
+    await page.evaluate((i) => window.__compare.show(i), k);
+    await page.evaluate(() => window.__compare.run(['alloc 4000', 'free $3', 'info']));
+    const forked = (await page.evaluate(() => window.__compare.records())).slice(k + 1);
+    await page.getByRole('button', { name: 'Reset' }).click();
+    await page.waitForFunction(() => window.__compare.records().length === 1, null, {
+      timeout: 30_000,
+    });
+    await page.evaluate(
+      (c) => window.__compare.run(c),
+      [...lesson.commands.slice(1, k + 1), 'alloc 4000', 'free $3', 'info'],
+    );
+    const fresh = (await page.evaluate(() => window.__compare.records())).slice(k + 1);
+    expect(fresh.length).toBe(3);
+    for (const [i, record] of fresh.entries()) sameRun(record, forked[i]!);
+    // the prefix's heap is not the original run's at that point, or this would prove little
+    expect(forked[2]!.results[0]!.figures!.usedBytes).not.toBe(
+      original[k + 3]!.results[0]!.figures!.usedBytes,
+    );
   });
 
   it('refuses a bad compare= with one message and gives the ordinary playground', async () => {
