@@ -290,9 +290,7 @@ export class ComparePage {
     this.scrubber.setAttribute('aria-valuetext', `#${record.number} ${record.command}`);
     this.scrubLabel.textContent = `#${record.number} ${record.command}${this.isLive() ? ' (latest)' : ` (latest: #${this.records.at(-1)!.number})`}`;
     this.liveButton.disabled = this.isLive();
-    this.input.placeholder = this.isLive()
-      ? LIVE_PLACEHOLDER
-      : `Runs after #${record.number} on every machine; the commands after it are dropped`;
+    this.updatePlaceholder();
     this.commandList.querySelectorAll('button').forEach((b, i) => {
       if (i === index) b.setAttribute('aria-current', 'true');
       else b.removeAttribute('aria-current');
@@ -349,6 +347,22 @@ export class ComparePage {
     this.views[machine]?.panel.select(index);
   }
 
+  /** Says where the next command runs: after the latest, or after a command gone back to. */
+  private updatePlaceholder(): void {
+    // a command whose checkpoints were dropped cannot be gone back to: the machines stay
+    const shown = this.records[this.shownIndex];
+    const after = shown?.checkpoints === null ? this.machinesAt : this.shownIndex;
+    this.input.placeholder =
+      after >= this.records.length - 1 || after < 0
+        ? LIVE_PLACEHOLDER
+        : `Runs after #${this.records[after]!.number} on every machine; the commands after it are dropped`;
+  }
+
+  /** Tests: lowers what a machine's checkpoints may hold, to see the oldest dropped. */
+  setCheckpointBudget(bytes: number): void {
+    this.checkpoints.budgetBytes = bytes;
+  }
+
   /**
    * Queues a restore of every machine to the record shown when it runs
    * (scrubbing queues one, not one per position passed).
@@ -371,7 +385,7 @@ export class ComparePage {
     if (record === undefined) return false;
     if (record.checkpoints === null) {
       this.say(
-        `#${record.number} ${record.command}: its checkpoints were dropped, so the machines stay after #${this.records[this.machinesAt]?.number ?? '?'}; the panels show #${record.number} as it was.`,
+        `#${record.number} ${record.command} is shown as it was, but its checkpoints were dropped to bound memory: the machines stay after #${this.records[this.machinesAt]?.number ?? '?'}, and commands run there.`,
       );
       return false;
     }

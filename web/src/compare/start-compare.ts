@@ -15,6 +15,8 @@ export interface CompareTestHooks {
   run(commands: string[]): Promise<void>;
   /** runs a lesson of the menu by id, as its button does */
   runLesson(id: string): Promise<void>;
+  /** lowers what each machine's checkpoints may hold (the oldest are dropped beyond it) */
+  setCheckpointBudget(bytes: number): void;
   /** a trace into every machine, then `trace` everywhere, as Trace… does */
   loadTrace(bytes: number[], name: string): Promise<void>;
   records(): Array<
@@ -50,6 +52,7 @@ export function startCompare(
           ? Promise.reject(new Error(`no lesson ${id}`))
           : page.runLesson(lesson);
       },
+      setCheckpointBudget: (bytes) => page.setCheckpointBudget(bytes),
       loadTrace: (bytes, name) => page.loadTrace(new Uint8Array(bytes), name),
       // the heap pictures are large; tests read figures and replies
       records: () =>

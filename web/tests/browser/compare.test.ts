@@ -332,6 +332,26 @@ describe('compare mode', () => {
     expect(forked[2]!.results[0]!.figures!.usedBytes).not.toBe(
       original[k + 3]!.results[0]!.figures!.usedBytes,
     );
+
+    // memory bounded: beyond the budget the oldest checkpoints go; going back there keeps the machines
+    await page.evaluate(() => window.__compare.setCheckpointBudget(1));
+    await page.evaluate(() => window.__compare.run(['alloc 10', 'alloc 20']));
+    const bounded = await page.evaluate(() => window.__compare.records());
+    expect(bounded.map((r) => r.checkpoints === null)).toEqual(
+      bounded.map((_, i) => i < 2), // one dropped per command, never the latest
+    );
+    expect(await page.locator('.compare-message').textContent()).toContain(
+      'the checkpoints up to #2 were dropped',
+    );
+    await page.evaluate(() => window.__compare.show(0));
+    await page.evaluate(() => window.__compare.settled());
+    expect(await page.locator('.compare-message').textContent()).toContain(
+      'its checkpoints were dropped to bound memory: the machines stay after #9',
+    );
+    await page.evaluate(() => window.__compare.run(['free $9']));
+    const last = (await page.evaluate(() => window.__compare.records())).at(-1)!;
+    expect(last.number).toBe(10);
+    for (const result of last.results) expect(result.reply).toMatch(/^freed 0x/m);
   });
 
   it('refuses a bad compare= with one message and gives the ordinary playground', async () => {
