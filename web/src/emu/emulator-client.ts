@@ -11,6 +11,7 @@ import type {
   BootRequest,
   CheckpointReply,
   CrashReport,
+  ImageIdentity,
   PageToWorker,
   StatusReport,
   WorkerToPage,
@@ -48,6 +49,8 @@ export class EmulatorClient {
   private heartbeat: ReturnType<typeof setInterval> | null = null;
   private booted = false;
   restarts = 0;
+  /** the image the machine booted last, as the worker named it (null until it has) */
+  imageIdentity: ImageIdentity | null = null;
 
   constructor(
     private readonly assets: EmulatorAssets,
@@ -269,6 +272,9 @@ export class EmulatorClient {
         break;
       case 'progress':
         this.events.progress(message.stage, message.loaded, message.total);
+        break;
+      case 'image-identity':
+        this.imageIdentity = message.identity;
         break;
       case 'ready':
         this.booted = true;

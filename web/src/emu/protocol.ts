@@ -87,6 +87,12 @@ export function isTestMessage(message: PageToWorker): message is TestToWorker {
   return message.type.startsWith('test-');
 }
 
+/** What names a kernel image: its SHA-256 (hex) and length. */
+export interface ImageIdentity {
+  sha256: string;
+  bytes: number;
+}
+
 export interface StatusReport {
   state: RunState;
   instructions: number;
@@ -115,4 +121,6 @@ export type WorkerToPage =
   | { type: 'pong'; id: number }
   | { type: 'memory'; id: number; address: number; bytes: Uint8Array | null }
   | { type: 'fatal'; message: string }
+  /** the image the machine boots (at boot and after boot-image): a session file names it */
+  | { type: 'image-identity'; identity: ImageIdentity }
   | CheckpointReply;

@@ -6,6 +6,7 @@
  */
 import { type Machine, RAM_BASE, RAM_SIZE, TRACE_AREA, createMachine } from '@emu-glue/machine';
 import { GuestMemory } from '../heap/guest-memory';
+import { sha256Hex } from '../util/checksums';
 import { fetchBytes } from './asset-loader';
 import { CpuWatcher } from './cpu-watcher';
 import { HeapWatcher } from './heap-watcher';
@@ -178,6 +179,7 @@ async function boot(request: BootRequest): Promise<void> {
     kernelImage = image;
     machine.load(image);
     const loaded = performance.now();
+    postImageIdentity(image);
     loop = new RunLoop(
       {
         run: (budget) => machine!.run(budget),
@@ -204,6 +206,10 @@ async function boot(request: BootRequest): Promise<void> {
       message: `The emulator could not start: ${error instanceof Error ? error.message : String(error)}`,
     });
   }
+}
+
+function postImageIdentity(image: Uint8Array): void {
+  post({ type: 'image-identity', identity: { sha256: sha256Hex(image), bytes: image.length } });
 }
 
 function resumeIfAllowed(): void {
@@ -316,6 +322,7 @@ function handle(message: Exclude<PageToWorker, TestToWorker | CheckpointToWorker
       guarded('The image could not be booted', () => {
         kernelImage = message.image;
         restart(message.image);
+        postImageIdentity(message.image);
       });
       break;
     case 'ping':

@@ -30,6 +30,7 @@ export const MAX_SESSION_FILE_BYTES = 512 * 1024 * 1024;
 export const MAX_CHECKPOINTS = 20_000;
 const MAX_METADATA_BYTES = 8 * 1024 * 1024;
 const MAX_LABEL_LENGTH = 1000;
+const MAX_COMMANDS_PER_CHECKPOINT = 10_000;
 /** a checkpoint holds at most every page of the 128 MiB of RAM */
 const RAM_PAGES = (128 * 1024 * 1024) / 4096;
 
@@ -48,6 +49,8 @@ export interface SessionCheckpoint {
   parent: number;
   /** every byte the terminal showed up to this checkpoint */
   transcript: Uint8Array;
+  /** the command lines typed since the parent (the share link replays them) */
+  commands: string[];
 }
 
 export interface SessionToSave {
@@ -73,7 +76,12 @@ interface Metadata {
   kernel: { sha256: string; bytes: number };
   allocator: string;
   current: number;
-  checkpoints: { label: string; parent: number; transcript: 'full' | 'after-parent' }[];
+  checkpoints: {
+    label: string;
+    parent: number;
+    commands: string[];
+    transcript: 'full' | 'after-parent';
+  }[];
 }
 
 class Writer {
@@ -170,6 +178,7 @@ export function writeSessionFile(session: SessionToSave): Uint8Array {
       return {
         label: c.label,
         parent: c.parent,
+        commands: c.commands,
         transcript: afterParent ? 'after-parent' : 'full',
       };
     }),
@@ -275,6 +284,12 @@ function metadataProblem(m: unknown): string | null {
     if (!Number.isInteger(c.parent) || c.parent < -1 || c.parent >= i)
       return `checkpoint ${i} names parent ${String(c.parent)}, which is not an earlier checkpoint`;
     if ((i === 0) !== (c.parent === -1)) return 'only the first checkpoint may be without a parent';
+    if (
+      !Array.isArray(c.commands) ||
+      c.commands.length > MAX_COMMANDS_PER_CHECKPOINT ||
+      !c.commands.every((line) => typeof line === 'string' && line.length <= MAX_LABEL_LENGTH)
+    )
+      return `checkpoint ${i} has no usable command list`;
     if (c.transcript !== 'full' && c.transcript !== 'after-parent')
       return `checkpoint ${i} has an unknown transcript kind`;
   }
@@ -349,7 +364,7 @@ function parse(data: Uint8Array): LoadedSession {
     } else {
       throw new BadSession(`checkpoint ${i} is of unknown kind ${kind}`);
     }
-    checkpoints.push({ label: c.label, parent: c.parent, transcript, state });
+    checkpoints.push({ label: c.label, parent: c.parent, commands: c.commands, transcript, state });
   }
   if (r.at !== end) throw new BadSession(`it has ${end - r.at} bytes after its last checkpoint`);
   return { kernel: meta.kernel, allocator: meta.allocator, current: meta.current, checkpoints };

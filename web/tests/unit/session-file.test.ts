@@ -51,6 +51,7 @@ function session(): SessionToSave {
       {
         label: 'boot',
         parent: -1,
+        commands: [],
         transcript: text('banner\r\nfirst-fit> '),
         state: fakeCheckpoint(
           [
@@ -64,6 +65,7 @@ function session(): SessionToSave {
       {
         label: 'alloc 100',
         parent: 0,
+        commands: ['alloc 100'],
         transcript: text('banner\r\nfirst-fit> alloc 100\r\nallocated\r\nfirst-fit> '),
         state: fakeCheckpoint(
           [
@@ -78,6 +80,7 @@ function session(): SessionToSave {
         // a fork from boot whose transcript is not its parent's plus more
         label: 'info',
         parent: 0,
+        commands: ['info'],
         transcript: text('\x1b[2Jcleared\r\nfirst-fit> '),
         state: fakeCheckpoint(
           [
@@ -90,6 +93,7 @@ function session(): SessionToSave {
       {
         label: 'not a checkpoint this reader splits',
         parent: 1,
+        commands: ['x', 'y'],
         transcript: text('banner\r\nfirst-fit> alloc 100\r\nallocated\r\nfirst-fit> x\r\n'),
         state: text('raw bytes of some other emulator build'),
       },
@@ -124,6 +128,7 @@ describe('session file', () => {
       const o = original.checkpoints[i]!;
       expect(c.label).toBe(o.label);
       expect(c.parent).toBe(o.parent);
+      expect(c.commands).toEqual(o.commands);
       expect(Buffer.from(c.transcript).equals(Buffer.from(o.transcript))).toBe(true);
       expect(Buffer.from(c.state()).equals(Buffer.from(o.state))).toBe(true);
     });
@@ -224,6 +229,12 @@ describe('session file', () => {
       'a malformed kernel hash',
       (m: Record<string, unknown>) => (m.kernel = { sha256: 'abc', bytes: 1 }),
       'its kernel identity (sha256, bytes) is missing or malformed',
+    ],
+    [
+      'a command that is not text',
+      (m: Record<string, unknown>) =>
+        ((m.checkpoints as { commands: unknown[] }[])[1]!.commands = [3]),
+      'checkpoint 1 has no usable command list',
     ],
     [
       'another app',
