@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /**
  * Giving the guest a file: "Trace…" and "Kernel…" pickers, and drag & drop
- * anywhere on the page (a .rep or text file is a trace, anything else an
- * image to boot). A trace goes to the trace area and `trace` is typed; an
+ * anywhere on the page (a .rep or text file is a trace, a session file a
+ * saved timeline, anything else an image to boot). A trace goes to the trace area and `trace` is typed; an
  * image replaces the running one. A file that cannot be used gets one clear
  * message in the notice line and changes nothing.
  */
 import { button, el } from '../panel/dom';
+import { looksLikeSession } from '../session/session-controls';
 import { classifyFile, imageProblem, traceProblem } from './guest-files';
 
 export interface FileActions {
   loadTrace(bytes: Uint8Array, name: string): void;
   bootImage(bytes: Uint8Array, name: string): void;
+  /** a dropped session file (session/session-controls.ts), where the page has a timeline */
+  loadSession?(bytes: Uint8Array, name: string): void;
 }
 
 export class FileLoading {
@@ -94,6 +97,10 @@ export class FileLoading {
       bytes = new Uint8Array(await file.arrayBuffer());
     } catch {
       this.say(`${file.name} could not be read.`, 'bad');
+      return;
+    }
+    if (kind === null && this.actions.loadSession && looksLikeSession(file.name, bytes)) {
+      this.actions.loadSession(bytes, file.name);
       return;
     }
     const chosen = kind ?? classifyFile(file.name, bytes);
