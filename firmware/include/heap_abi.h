@@ -17,7 +17,7 @@
 #include <stdint.h>
 #endif
 
-#define APG_ABI_VERSION 3u
+#define APG_ABI_VERSION 4u
 
 /* ---------------------------------------------------------------------------
  * Image header: at a fixed offset from the load address (0x40080000), right
@@ -73,6 +73,40 @@ struct apg_heap_descriptor {
     uint32_t user_pid;     /* pid of the running user program, 0 when none */
     uint32_t heap_inits;   /* times the user heap was (re)initialised since boot: use, reset */
     uint64_t user_program; /* address of its name (NUL-terminated), 0 when none */
+    uint64_t block_refs;   /* address of struct apg_block_refs (version 4) */
+};
+#endif
+
+/* ---------------------------------------------------------------------------
+ * Block references (version 4): the shell's `$N` table (lib/block_refs.c),
+ * what each of the last APG_BLOCK_REFS blocks returned by a command became.
+ * The panel reads it to tell a block that a realloc moved from a free and a
+ * new allocation. A ring in command order: entries [0, count) are in use,
+ * `next` is where the next one goes. Written only by the kernel at EL1.
+ */
+#define APG_BLOCK_REFS 256u
+
+#ifndef __ASSEMBLY__
+enum apg_ref_state {
+    APG_REF_LIVE = 0,
+    APG_REF_FREED = 1,    /* freed by command `ended_by` */
+    APG_REF_RESIZED = 2,  /* a realloc (command `ended_by`) returned it as $ended_by */
+    APG_REF_RELEASED = 3, /* command `ended_by` re-initialised the heap (use, reset) */
+};
+
+struct apg_block_ref {
+    uint64_t command; /* the command that returned the block */
+    uint64_t address; /* the payload address it returned */
+    uint64_t ended_by;
+    uint32_t state; /* enum apg_ref_state */
+    uint32_t reserved;
+};
+
+struct apg_block_refs {
+    struct apg_block_ref ref[APG_BLOCK_REFS];
+    uint64_t next;            /* where the next entry goes */
+    uint64_t count;           /* entries in use (at most APG_BLOCK_REFS) */
+    uint64_t forgotten_up_to; /* the newest command overwritten in the ring */
 };
 #endif
 

@@ -6,27 +6,28 @@
 #include "mem.h"
 #include "shell.h"
 
-static apg_block_refs refs; /* zeroed .bss is an empty table */
+/* zeroed .bss is an empty table; not static: the heap descriptor names it */
+apg_block_refs apg_refs_table;
 
 void blockrefs_returned(const void *p)
 {
-    apg_refs_returned(&refs, history_last_number(), (uint64_t)(uintptr_t)p);
+    apg_refs_returned(&apg_refs_table, history_last_number(), (uint64_t)(uintptr_t)p);
 }
 
 void blockrefs_freed(const void *p)
 {
-    apg_refs_freed(&refs, (uint64_t)(uintptr_t)p, history_last_number());
+    apg_refs_freed(&apg_refs_table, (uint64_t)(uintptr_t)p, history_last_number());
 }
 
 void blockrefs_resized(const void *old, const void *p)
 {
-    apg_refs_resized(&refs, (uint64_t)(uintptr_t)old, history_last_number(),
+    apg_refs_resized(&apg_refs_table, (uint64_t)(uintptr_t)old, history_last_number(),
                      (uint64_t)(uintptr_t)p);
 }
 
 void blockrefs_released(void)
 {
-    apg_refs_released(&refs, history_last_number());
+    apg_refs_released(&apg_refs_table, history_last_number());
 }
 
 static bool explain_ended(const apg_words *w, const apg_block_ref *r)
@@ -63,7 +64,7 @@ static bool block_ref_arg(const apg_words *w, size_t index, uint64_t *out)
     }
     uint64_t current = history_last_number();
     const apg_block_ref *r = NULL;
-    switch (apg_refs_find(&refs, n, current, &r)) {
+    switch (apg_refs_find(&apg_refs_table, n, current, &r)) {
     case APG_REF_FOUND:
         if (!explain_ended(w, r))
             return false;

@@ -12,6 +12,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "block_refs.h"
+
+/* The table itself (the heap descriptor gives the panel its address). */
+extern apg_block_refs apg_refs_table;
+
 /* The running command returned, freed or resized this block. */
 void blockrefs_returned(const void *p);
 void blockrefs_freed(const void *p);

@@ -37,6 +37,7 @@ void heap_setup(void)
     arena_heap = apg_bump.init(__arena_start, (size_t)(__arena_end - __arena_start));
     d->arena_state = (uint64_t)(uintptr_t)arena_heap;
     d->event_log = (uint64_t)events_address();
+    d->block_refs = (uint64_t)(uintptr_t)&apg_refs_table;
     heap_use(&apg_first_fit);
     memory_barrier();
     d->magic = APG_DESCRIPTOR_MAGIC; /* last: the panel waits for it */

@@ -19,28 +19,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define APG_BLOCK_REFS 256
+#include "heap_abi.h"
 
-typedef enum {
-    APG_REF_LIVE = 0,
-    APG_REF_FREED,    /* freed by command `ended_by` */
-    APG_REF_RESIZED,  /* a realloc (command `ended_by`) returned it as $ended_by */
-    APG_REF_RELEASED, /* command `ended_by` re-initialised the heap (use, reset) */
-} apg_ref_state;
-
-typedef struct {
-    uint64_t command; /* the command that returned the block */
-    uint64_t address; /* the payload address it returned */
-    uint64_t ended_by;
-    apg_ref_state state;
-} apg_block_ref;
-
-typedef struct {
-    apg_block_ref ref[APG_BLOCK_REFS]; /* a ring in command order */
-    size_t next;                       /* where the next entry goes */
-    size_t count;                      /* entries in use (at most APG_BLOCK_REFS) */
-    uint64_t forgotten_up_to;          /* the newest command overwritten in the ring */
-} apg_block_refs;
+/* The table's layout is part of the heap ABI (the panel reads it). */
+typedef enum apg_ref_state apg_ref_state;
+typedef struct apg_block_ref apg_block_ref;
+typedef struct apg_block_refs apg_block_refs;
 
 void apg_refs_init(apg_block_refs *t);
 /* Command `command` returned the block at `address`. */

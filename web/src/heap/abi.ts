@@ -6,7 +6,9 @@
  * disagree, so edit both together (and bump ABI_VERSION with the layout).
  */
 
-export const ABI_VERSION = 3;
+export const ABI_VERSION = 4;
+/** Version 4 only added the block references at the descriptor's end: version 3 kernels still draw (without them). */
+export const OLDEST_READABLE_ABI_VERSION = 3;
 
 /** Where the kernel image is loaded; the image header sits right after its first branch. */
 export const IMAGE_LOAD_ADDRESS = 0x40080000;
@@ -55,7 +57,27 @@ export const Descriptor = {
   userPid: 80, // pid of the running user program, 0 when none
   heapInits: 84, // times the user heap was (re)initialised since boot (use, reset)
   userProgram: 88, // address of its NUL-terminated name, 0 when none
-  size: 96,
+  blockRefs: 96, // version 4: address of struct apg_block_refs
+  size: 104,
+} as const;
+
+/** The shell's `$N` table (version 4): what each of the last BLOCK_REFS returned blocks became. */
+export const BLOCK_REFS = 256;
+export const RefState = { Live: 0, Freed: 1, Resized: 2, Released: 3 } as const;
+export const BlockRef = {
+  command: 0,
+  address: 8,
+  endedBy: 16,
+  state: 24,
+  reserved: 28,
+  size: 32,
+} as const;
+export const BlockRefs = {
+  ref: 0,
+  next: BlockRef.size * BLOCK_REFS,
+  count: BlockRef.size * BLOCK_REFS + 8,
+  forgottenUpTo: BlockRef.size * BLOCK_REFS + 16,
+  size: BlockRef.size * BLOCK_REFS + 24,
 } as const;
 
 // ---- event log (version 2) ----------------------------------------------------

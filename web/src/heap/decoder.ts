@@ -6,7 +6,8 @@
  * allocator's state to the decoder for its kind. It never parses terminal
  * text and never throws: any failure becomes a finding.
  */
-import { ABI_VERSION, Descriptor, HeapKind, KIND_NAMES } from './abi';
+import { Descriptor, HeapKind, KIND_NAMES } from './abi';
+import { decodeBlockRefs } from './block-refs-decoder';
 import { type CheckResult, kernelCheck } from './checks';
 import { DecodeContext, hex } from './decode-context';
 import { locateDescriptor } from './descriptor-locator';
@@ -69,6 +70,7 @@ function decodeUnchecked(memory: GuestMemory, options: DecodeOptions): DecodeRes
   const stateAddress = memory.u64(d + Descriptor.heapState);
   const commands = memory.u64(d + Descriptor.commands);
   const heapInits = memory.u32(d + Descriptor.heapInits);
+  const abiVersion = memory.u32(d + Descriptor.abiVersion);
   const decodeKind = KIND_DECODERS[kind];
   if (decodeKind === undefined) return invalid(`unknown allocator kind ${kind}`, d);
   if (!(regionStart < regionEnd) || !memory.contains(regionStart, regionEnd - regionStart))
@@ -77,6 +79,7 @@ function decodeUnchecked(memory: GuestMemory, options: DecodeOptions): DecodeRes
   const ctx = new DecodeContext(memory, regionStart, regionEnd, stateAddress);
   const decoded = decodeKind(ctx);
   const check = kernelCheck(memory, kind, stateAddress);
+  const blockRefs = decodeBlockRefs(memory, d, abiVersion);
 
   // The kernel was not running during the read if the generation still matches.
   const after = memory.u32(d + Descriptor.generation);
@@ -86,7 +89,7 @@ function decodeUnchecked(memory: GuestMemory, options: DecodeOptions): DecodeRes
   return {
     status: 'ok',
     model: {
-      abiVersion: ABI_VERSION,
+      abiVersion,
       generation,
       commands,
       heapInits,
@@ -102,6 +105,7 @@ function decodeUnchecked(memory: GuestMemory, options: DecodeOptions): DecodeRes
       extras: decoded.extras,
       findings: withCheckFirst(ctx.findings, check),
       check,
+      ...(blockRefs === undefined ? {} : { blockRefs }),
     },
   };
 }

@@ -7,6 +7,7 @@
 import {
   ABI_VERSION,
   DESCRIPTOR_MAGIC,
+  OLDEST_READABLE_ABI_VERSION,
   Descriptor,
   IMAGE_HEADER_OFFSET,
   IMAGE_LOAD_ADDRESS,
@@ -31,6 +32,10 @@ export function abiMismatch(where: string, version: number): string {
   return `${where} uses heap ABI version ${version}, this page reads version ${ABI_VERSION}: build the page and the kernel from the same tree`;
 }
 
+function readable(version: number): boolean {
+  return version >= OLDEST_READABLE_ABI_VERSION && version <= ABI_VERSION;
+}
+
 export function locateDescriptor(
   memory: GuestMemory,
   header = DEFAULT_IMAGE_HEADER_ADDRESS,
@@ -40,7 +45,7 @@ export function locateDescriptor(
   if (memory.u32(header + ImageHeader.magic) !== IMAGE_MAGIC)
     return { ok: false, message: NO_HEAP_DESCRIPTOR, address: header };
   const headerVersion = memory.u32(header + ImageHeader.abiVersion);
-  if (headerVersion !== ABI_VERSION)
+  if (!readable(headerVersion))
     return { ok: false, message: abiMismatch('the kernel image', headerVersion), address: header };
   const address = memory.u64(header + ImageHeader.descriptor);
   if (!memory.contains(address, Descriptor.size))
@@ -50,7 +55,7 @@ export function locateDescriptor(
   if (magic !== DESCRIPTOR_MAGIC)
     return { ok: false, message: 'bad heap descriptor magic', address };
   const version = memory.u32(address + Descriptor.abiVersion);
-  if (version !== ABI_VERSION)
+  if (!readable(version))
     return { ok: false, message: abiMismatch('the heap descriptor', version), address };
   return { ok: true, address };
 }

@@ -9,11 +9,15 @@
  * its payload address is the same in both. That is sound for what it claims
  * and has two documented limits: a free followed by an allocation that
  * reuses the same address looks unchanged (or resized), and a realloc that
- * moved looks like a free plus an allocation. The second is fixed by the
- * caller passing `moves` (payload in A -> payload in B) from a source that
- * knows, e.g. the kernel's `$N` table (lib/block_refs.c); without one, no
- * move is ever guessed. Payload contents are not used: shell allocations
- * leave them as they were, so equal contents prove nothing.
+ * moved looks like a free plus an allocation. Both are fixed where the
+ * kernel's `$N` table (heap ABI 4, lib/block_refs.c) is in both pictures:
+ * each block A's table has live is followed through B's table (a realloc
+ * ends an entry as "resized" and starts the realloc's own), so a move and a
+ * free-then-reuse are told apart. The table covers what shell commands
+ * returned (alloc, calloc, realloc), the last 256 of them; blocks of user
+ * programs, `stress` and `trace`, and older entries, keep the address rule.
+ * No move is ever guessed: payload contents are not used (shell allocations
+ * leave them as they were, so equal contents prove nothing).
  *
  * Split and merged come from the block layout: a block of A whose bytes are
  * exactly several blocks of B was split, a block of B that is exactly several
@@ -67,8 +71,13 @@ export type HeapDelta =
   | { status: 'incomparable'; message: string };
 
 export interface DeltaOptions {
-  /** moves a trusted source knows about; ignored unless `from` is used in A and `to` is used in B */
+  /**
+   * moves a trusted source knows about; ignored unless `from` is used in A and `to` is used in B.
+   * Default: what the two pictures' `$N` tables say (none without them).
+   */
   moves?: readonly BlockMove[];
+  /** payloads of A whose block ended before B even if B has a block there (default: from the tables) */
+  ended?: ReadonlySet<number>;
   /** the caller knows the machine rebooted between A and B (the models alone cannot always tell) */
   rebootedBetween?: boolean;
 }
@@ -106,9 +115,11 @@ export function heapDelta(a: DecodeResult, b: DecodeResult, options: DeltaOption
 
   const usedBefore = usedByPayload(before.blocks);
   const usedAfter = usedByPayload(after.blocks);
+  const lineage = blockLineage(before, after);
+  const ended = options.ended ?? lineage.ended;
   const movedFrom = new Map<number, HeapBlock>();
   const movedTo = new Set<number>();
-  for (const move of options.moves ?? []) {
+  for (const move of options.moves ?? lineage.moves) {
     const from = usedBefore.get(move.from);
     const to = usedAfter.get(move.to);
     if (from === undefined || to === undefined || move.from === move.to) continue;
@@ -130,7 +141,7 @@ export function heapDelta(a: DecodeResult, b: DecodeResult, options: DeltaOption
       counts.moved++;
       continue;
     }
-    const now = usedAfter.get(block.payload);
+    const now = ended.has(block.payload) ? undefined : usedAfter.get(block.payload);
     if (now === undefined) {
       add(block.start, { kind: 'freed', block });
       counts.freed++;
@@ -147,8 +158,8 @@ export function heapDelta(a: DecodeResult, b: DecodeResult, options: DeltaOption
   for (const block of after.blocks) {
     if (block.status !== 'used' || movedTo.has(block.payload)) continue;
     const then = usedBefore.get(block.payload);
-    // a used block at an address that a move vacated is a new allocation there
-    if (then === undefined || movedFrom.has(block.payload)) {
+    // a used block where a block moved away or ended is a new allocation there
+    if (then === undefined || movedFrom.has(block.payload) || ended.has(block.payload)) {
       add(block.start, { kind: 'allocated', block });
       counts.allocated++;
     }
@@ -177,6 +188,37 @@ export function heapDelta(a: DecodeResult, b: DecodeResult, options: DeltaOption
     totals: totalsDelta(before.totals, after.totals),
     changes,
   };
+}
+
+/**
+ * What the kernel's `$N` tables say happened to A's blocks by B: each entry
+ * live in A is looked up in B by its command number and followed through
+ * every realloc (a resized entry's block is the realloc's own entry). Live
+ * at another address: moved; freed or released: ended (even when something
+ * else now sits at its address). Entries B's ring forgot say nothing.
+ */
+export function blockLineage(
+  before: HeapModel,
+  after: HeapModel,
+): { moves: BlockMove[]; ended: Set<number> } {
+  const moves: BlockMove[] = [];
+  const ended = new Set<number>();
+  if (before.blockRefs === undefined || after.blockRefs === undefined) return { moves, ended };
+  const later = new Map(after.blockRefs.map((r) => [r.command, r]));
+  for (const ref of before.blockRefs) {
+    if (ref.state !== 'live') continue;
+    let now = later.get(ref.command);
+    // a chain of reallocs; the ring holds at most BLOCK_REFS entries, so this ends
+    for (let steps = 0; now?.state === 'resized' && steps < later.size; steps++)
+      now = later.get(now.endedBy);
+    if (now === undefined || now.state === 'resized') continue;
+    if (now.state === 'live') {
+      if (now.address !== ref.address) moves.push({ from: ref.address, to: now.address });
+    } else {
+      ended.add(ref.address);
+    }
+  }
+  return { moves, ended };
 }
 
 const RANK: Record<DeltaEvent['kind'], number> = {

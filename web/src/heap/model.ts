@@ -192,6 +192,16 @@ export type AllocatorExtras =
   | TlsfExtras
   | MmExtras;
 
+/** One entry of the shell's `$N` table: the block command `command` returned, and what became of it. */
+export interface BlockRefEntry {
+  command: number;
+  /** the payload address the command returned */
+  address: number;
+  /** the command that ended it (0 while live) */
+  endedBy: number;
+  state: 'live' | 'freed' | 'resized' | 'released';
+}
+
 export interface HeapModel {
   abiVersion: number;
   generation: number;
@@ -217,6 +227,8 @@ export interface HeapModel {
   findings: Finding[];
   /** the kernel's check(), ported (heap/checks/) */
   check: { ok: true } | { ok: false; problem: string; where: number };
+  /** the shell's `$N` table (heap ABI 4), in ring order; absent on older kernels or when unreadable */
+  blockRefs?: BlockRefEntry[];
 }
 
 export type DecodeResult =

@@ -58,6 +58,7 @@ const DEFINE_TWINS: Record<string, string | null> = {
   APG_TLSF_SIZE_MASK: null, // ~0xF, see TLSF_FLAG_BITS
   APG_MM_MAGIC: 'MM_MAGIC',
   APG_MM_CALLER_WRITES: 'MM_CALLER_WRITES',
+  APG_BLOCK_REFS: 'BLOCK_REFS',
 };
 
 const STRUCT_TWINS: Record<string, string> = {
@@ -78,6 +79,8 @@ const STRUCT_TWINS: Record<string, string> = {
   apg_tlsf_free_links: 'FreeLinks',
   apg_mm_state: 'MmState',
   apg_mm_block: 'MmBlock',
+  apg_block_ref: 'BlockRef',
+  apg_block_refs: 'BlockRefs',
 };
 
 const exported = abi as unknown as Record<string, unknown>;
@@ -209,6 +212,20 @@ describe('abi.ts mirrors heap_abi.h', () => {
     );
     expect(Object.keys(expected)).toHaveLength(6);
     expect(abi.EventKind).toEqual(expected);
+  });
+
+  it('the block reference states match enum apg_ref_state', () => {
+    const states = [...header.matchAll(/APG_REF_(\w+)\s*=\s*(\d+)/g)].map(
+      (m) => [m[1]!, Number(m[2])] as const,
+    );
+    const expected = Object.fromEntries(
+      states.map(([name, value]) => [
+        camel(name.toLowerCase()).replace(/^./, (c) => c.toUpperCase()),
+        value,
+      ]),
+    );
+    expect(Object.keys(expected)).toHaveLength(4);
+    expect(abi.RefState).toEqual(expected);
   });
 
   const structs = parseStructs(constants);

@@ -5,7 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { type DeltaEvent, heapDelta } from '../../src/heap/heap-delta';
 import { deltaSummary, eventText, signedBytes } from '../../src/heap/heap-delta-text';
-import type { DecodeResult, HeapBlock, HeapModel } from '../../src/heap/model';
+import { BlockRef, BlockRefs, Descriptor, RefState } from '../../src/heap/abi';
+import { decodeBlockRefs } from '../../src/heap/block-refs-decoder';
+import { GuestMemory } from '../../src/heap/guest-memory';
+import type { BlockRefEntry, DecodeResult, HeapBlock, HeapModel } from '../../src/heap/model';
+import { writeU32, writeU64 } from '../support/scribble';
 import { decodeHeap } from '../../src/heap/decoder';
 import { loadFixtureMemory } from '../support/snapshot';
 
@@ -285,6 +289,116 @@ describe('heapDelta', () => {
     expect(signedBytes(-96)).toBe('−96 B');
     expect(signedBytes(2048)).toBe('+2 KiB');
     expect(signedBytes(0)).toBe('±0 B');
+  });
+});
+
+describe("identity from the kernel's $N tables", () => {
+  const p = HEAP + 16;
+  const q = HEAP + 192 + 16;
+  const ref = (command: number, address: number, state: BlockRefEntry['state'], endedBy = 0) => ({
+    command,
+    address,
+    state,
+    endedBy,
+  });
+  const withRefs = (result: DecodeResult, blockRefs: BlockRefEntry[]): DecodeResult =>
+    result.status === 'ok' ? { ...result, model: { ...result.model, blockRefs } } : result;
+  const a = withRefs(
+    picture([
+      [128, 'u', 100],
+      [64, 'u'],
+      [TAIL - 192, 'f'],
+    ]),
+    [ref(1, p, 'live'), ref(2, HEAP + 128 + 16, 'live')],
+  );
+  const moved = picture([
+    [128, 'f'],
+    [64, 'u'],
+    [320, 'u', 300],
+    [TAIL - 512, 'f'],
+  ]);
+
+  it('a realloc that moved is one move', () => {
+    const b = withRefs(moved, [
+      ref(1, p, 'resized', 3),
+      ref(2, HEAP + 144, 'live'),
+      ref(3, q, 'live'),
+    ]);
+    const delta = heapDelta(a, b);
+    if (delta.status !== 'ok') throw new Error(delta.message);
+    expect(delta.counts).toMatchObject({ moved: 1, freed: 0, allocated: 0 });
+  });
+
+  it('a chain of reallocs is followed to where the block is now', () => {
+    const b = withRefs(moved, [
+      ref(1, p, 'resized', 3),
+      ref(2, HEAP + 144, 'live'),
+      ref(3, p, 'resized', 4),
+      ref(4, q, 'live'),
+    ]);
+    const delta = heapDelta(a, b);
+    if (delta.status !== 'ok') throw new Error(delta.message);
+    expect(delta.counts).toMatchObject({ moved: 1, freed: 0, allocated: 0 });
+  });
+
+  it('a free and a new block at the same address is a free and an allocation, not the same block', () => {
+    const b = withRefs(
+      picture([
+        [128, 'u', 100],
+        [64, 'u'],
+        [TAIL - 192, 'f'],
+      ]),
+      [ref(1, p, 'freed', 3), ref(2, HEAP + 144, 'live'), ref(4, p, 'live')],
+    );
+    const delta = heapDelta(a, b);
+    if (delta.status !== 'ok') throw new Error(delta.message);
+    expect(delta.counts).toMatchObject({ freed: 1, allocated: 1, moved: 0, resized: 0 });
+  });
+
+  it('entries the ring forgot, or a picture without a table, keep the address rule', () => {
+    const forgotten = withRefs(moved, [ref(2, HEAP + 144, 'live'), ref(300, q, 'live')]);
+    for (const b of [forgotten, moved]) {
+      const delta = heapDelta(a, b);
+      if (delta.status !== 'ok') throw new Error(delta.message);
+      expect(delta.counts).toMatchObject({ moved: 0, freed: 1, allocated: 1 });
+    }
+  });
+});
+
+describe('the $N table in guest memory', () => {
+  const memory = new GuestMemory(new Uint8Array(0x4000), 0x40080000);
+  const descriptor = 0x40080100;
+  const table = 0x40081000;
+  writeU64(memory, descriptor + Descriptor.blockRefs, table);
+  writeU64(memory, table + BlockRefs.count, 2);
+  for (const [i, [command, address, state, by]] of [
+    [1, 0x40400040, RefState.Resized, 3],
+    [3, 0x40400100, RefState.Live, 0],
+  ].entries()) {
+    const at = table + i * BlockRef.size;
+    writeU64(memory, at + BlockRef.command, command!);
+    writeU64(memory, at + BlockRef.address, address!);
+    writeU64(memory, at + BlockRef.endedBy, by!);
+    writeU32(memory, at + BlockRef.state, state!);
+  }
+
+  it('is read from version 4 on', () => {
+    expect(decodeBlockRefs(memory, descriptor, 4)).toEqual([
+      { command: 1, address: 0x40400040, endedBy: 3, state: 'resized' },
+      { command: 3, address: 0x40400100, endedBy: 0, state: 'live' },
+    ]);
+    expect(decodeBlockRefs(memory, descriptor, 3)).toBeUndefined();
+  });
+
+  it('is not used when it says nonsense', () => {
+    writeU32(memory, table + BlockRef.state, 9);
+    expect(decodeBlockRefs(memory, descriptor, 4)).toBeUndefined();
+    writeU32(memory, table + BlockRef.state, RefState.Resized);
+    writeU64(memory, table + BlockRefs.count, 257);
+    expect(decodeBlockRefs(memory, descriptor, 4)).toBeUndefined();
+    writeU64(memory, table + BlockRefs.count, 2);
+    writeU64(memory, descriptor + Descriptor.blockRefs, 0x50000000);
+    expect(decodeBlockRefs(memory, descriptor, 4)).toBeUndefined();
   });
 });
 
