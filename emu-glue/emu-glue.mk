@@ -82,7 +82,7 @@ emu-test: $(BUILD)/tests/machine_test $(BUILD)/tests/snapshot_test $(GUEST_IMAGE
 	@echo "== emu-glue fault tests (native, TCI + ASan/UBSan)"
 	$(BUILD)/tests/machine_test $(BUILD)/tests/guests $(BUILD)/kernel8.img
 	@echo "== emu-glue checkpoint tests (native, TCI + ASan/UBSan)"
-	$(BUILD)/tests/snapshot_test $(BUILD)/kernel8.img
+	$(BUILD)/tests/snapshot_test $(BUILD)/kernel8.img $(BUILD)/tests/guests
 	@echo "== emu-glue JavaScript API tests (wasm in Node)"
 	$(EMU_JS_TEST_ENV) node --test emu-glue/tests/js/
 

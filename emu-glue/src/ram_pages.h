@@ -43,7 +43,9 @@ bool ram_tree_capture(ram_tree *out, const ram_tree *base, const uint8_t *ram,
 
 /* Makes ram equal to target, given that ram equals current except in the
  * pages marked in dirty[]. Writes only the pages that differ; if changed is
- * not NULL, sets changed[page] for each page it wrote. Returns how many. */
+ * not NULL, sets changed[page] for each page it wrote. Returns how many.
+ * changed may be dirty itself: every dirty page is written, so dirty[] then
+ * ends up marking exactly the pages written. */
 size_t ram_tree_apply(const ram_tree *target, const ram_tree *current, uint8_t *ram,
                       const uint8_t *dirty, uint8_t *changed);
 

@@ -181,6 +181,27 @@ static bool refill_queue(byte_queue *q, const uint8_t *bytes, size_t count)
     return byte_queue_push(q, bytes, count);
 }
 
+/* Drops the translated code of every page marked in written[] (runs of
+ * pages at once): only code made from bytes that changed must go, and the
+ * rest stays translated for the next command. */
+static void forget_code_of(uc_engine *uc, const uint8_t *written)
+{
+    for (size_t page = 0; page < RAM_PAGES; page++) {
+        if (!written[page])
+            continue;
+        size_t end = page + 1;
+        while (end < RAM_PAGES && written[end])
+            end++;
+        uint64_t address = BOARD_RAM_BASE + ((uint64_t)page << RAM_PAGE_SHIFT);
+        if (uc_ctl_invalidate_tb_phys(uc, address, (uint64_t)(end - page) << RAM_PAGE_SHIFT) !=
+            UC_ERR_OK) {
+            uc_ctl_flush_tb(uc); /* cannot happen for a range inside RAM; stay exact anyway */
+            return;
+        }
+        page = end;
+    }
+}
+
 bool apg_checkpoint_restore(apg_machine *m, const apg_checkpoint *c)
 {
     machine_parts parts = machine_parts_of(m);
@@ -193,14 +214,15 @@ bool apg_checkpoint_restore(apg_machine *m, const apg_checkpoint *c)
         ram_tree_release(&next);
         return false;
     }
-    ram_tree_apply(&c->ram, parts.tracked, parts.ram, parts.dirty, NULL);
+    /* dirty[] becomes the map of the pages written */
+    ram_tree_apply(&c->ram, parts.tracked, parts.ram, parts.dirty, parts.dirty);
     ram_tree_release(parts.tracked);
     *parts.tracked = next;
+    /* Nothing translated from the old bytes may run (the kernel loads user
+     * programs into RAM), and no TLB entry may hold the old page tables or
+     * skip the dirty log. */
+    forget_code_of(parts.uc, parts.dirty);
     memset(parts.dirty, 0, RAM_PAGES);
-    /* Nothing translated from the old RAM may run (user programs are loaded
-     * into RAM), and no TLB entry may hold the old page tables or skip the
-     * dirty log. */
-    uc_ctl_flush_tb(parts.uc);
     uc_ctl_flush_tlb(parts.uc);
     machine_state_set(m, &c->state);
     return true;

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Checkpoints through the JavaScript API (wasm in Node): restoring any
 // checkpoint of a session and typing the rest again prints the same bytes,
-// timer alarms included; through bytes too; bad bytes are refused.
-// Environment: ALLOCPLAY_EMU_MODULE, ALLOCPLAY_KERNEL (see machine.test.mjs).
+// timer alarms included; through bytes too; bad bytes are refused; a restore
+// that changes a page of code runs the restored code.
+// Environment: ALLOCPLAY_EMU_MODULE, ALLOCPLAY_KERNEL, ALLOCPLAY_GUESTS (see machine.test.mjs).
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { before, test } from 'node:test';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMachine } from '../../js/machine.mjs';
 
@@ -104,4 +106,30 @@ test('a checkpoint survives bytes and a second machine; bad bytes are refused', 
   assert.throws(() => machine.restoreCheckpoint(checkpoints[0]), /freed/);
   machine.destroy();
   other.destroy();
+});
+
+test('a restore that changes a page of code runs the restored code', async () => {
+  // code_swap prints what the routine in its code page returns for every key; a capital letter first
+  // rewrites the routine to return that letter
+  const machine = await newMachine();
+  machine.load(await readFile(join(env('ALLOCPLAY_GUESTS'), 'code_swap.img')));
+  machine.runUntilIdle();
+  const keys = (line) => {
+    machine.send(line);
+    assert.equal(machine.runUntilIdle(), 'idle');
+    return text(machine.takeOutput());
+  };
+  assert.equal(keys('A'), 'A');
+  const a = machine.saveCheckpoint();
+  assert.equal(keys('Bx'), 'BB'); // translated while it returns B
+  const b = machine.saveCheckpoint();
+  machine.restoreCheckpoint(a);
+  assert.equal(keys('xx'), 'AA');
+  machine.restoreCheckpoint(b);
+  assert.equal(keys('x'), 'B');
+  machine.restoreCheckpoint(a);
+  assert.equal(keys('x'), 'A');
+  a.free();
+  b.free();
+  machine.destroy();
 });
