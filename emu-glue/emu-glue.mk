@@ -3,7 +3,7 @@
 # after emu-glue/unicorn.mk (which provides the UNICORN_* variables).
 
 EMU_CORE_SRC := $(addprefix emu-glue/src/,byte_queue.c generic_timer.c gicv2.c irq_schedule.c \
-	machine.c pl011.c psci.c ram_pages.c snapshot.c)
+	machine.c pl011.c psci.c ram_pages.c shared_bytes.c snapshot.c)
 EMU_DEPS := $(EMU_CORE_SRC) $(wildcard emu-glue/include/*.h emu-glue/src/*.h) firmware/include/board.h
 # firmware/include: the board's memory map (board.h), shared with the kernel
 EMU_CFLAGS := -std=c11 -g -Wall -Wextra -Werror -Wshadow -Wvla -D_DEFAULT_SOURCE \

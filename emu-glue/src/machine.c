@@ -89,6 +89,9 @@ struct apg_machine {
      * `dirty`; RAM equals the picture `tracked` except in those pages. */
     uint8_t *dirty;
     ram_tree tracked;
+    /* The CPU context of the last checkpoint saved or restored: the next
+     * checkpoint shares the chunks that did not change. */
+    shared_bytes cpu_tracked;
 };
 
 #define RAM_PAGES (BOARD_RAM_SIZE >> RAM_PAGE_SHIFT)
@@ -447,6 +450,7 @@ void apg_machine_destroy(apg_machine *m)
     free(m->ram);
     free(m->dirty);
     ram_tree_release(&m->tracked);
+    shared_bytes_release(&m->cpu_tracked);
     free(m);
 }
 
@@ -713,8 +717,12 @@ void apg_machine_set_log(apg_machine *m, apg_log_fn fn, void *ctx)
 
 machine_parts machine_parts_of(apg_machine *m)
 {
-    return (machine_parts){
-        .uc = m->uc, .ram = m->ram, .dirty = m->dirty, .tracked = &m->tracked, .uart = &m->uart};
+    return (machine_parts){.uc = m->uc,
+                           .ram = m->ram,
+                           .dirty = m->dirty,
+                           .tracked = &m->tracked,
+                           .cpu_tracked = &m->cpu_tracked,
+                           .uart = &m->uart};
 }
 
 void machine_state_get(const apg_machine *m, machine_state *s)

@@ -13,6 +13,7 @@
 #include "machine.h"
 #include "pl011.h"
 #include "ram_pages.h"
+#include "shared_bytes.h"
 
 #include <unicorn/unicorn.h>
 
@@ -35,9 +36,10 @@ typedef struct {
 /* The parts a snapshot touches directly. uc is NULL before an image is loaded. */
 typedef struct {
     uc_engine *uc;
-    uint8_t *ram;      /* BOARD_RAM_SIZE bytes */
-    uint8_t *dirty;    /* one byte per RAM page: written since `tracked` was taken */
-    ram_tree *tracked; /* RAM equals this picture except in the dirty pages */
+    uint8_t *ram;              /* BOARD_RAM_SIZE bytes */
+    uint8_t *dirty;            /* one byte per RAM page: written since `tracked` was taken */
+    ram_tree *tracked;         /* RAM equals this picture except in the dirty pages */
+    shared_bytes *cpu_tracked; /* the CPU context of the last checkpoint saved or restored */
     pl011 *uart;
 } machine_parts;
 

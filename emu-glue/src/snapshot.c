@@ -5,7 +5,9 @@
  * every general, FP/SIMD and system register, the exception banks
  * SPSR/ELR/SP_ELx, the exclusive monitor and the cached hflags); the
  * generic timer, the GIC, the PL011 and guest time are emu-glue's own
- * (machine_state.h); RAM is a ram_tree.
+ * (machine_state.h); RAM is a ram_tree. The CPU context is kept as
+ * shared_bytes, sharing its unchanged chunks with the context of the
+ * machine's previous checkpoint (saved or restored).
  */
 #include "snapshot.h"
 
@@ -17,8 +19,7 @@
 struct apg_checkpoint {
     ram_tree ram;
     machine_state state;
-    uint8_t *cpu; /* the CPU context's data */
-    size_t cpu_size;
+    shared_bytes cpu; /* the CPU context's data */
     uint8_t *uart_rx; /* keys the guest has not read yet */
     size_t uart_rx_count;
     uint8_t *uart_tx; /* output the host has not taken yet */
@@ -32,13 +33,13 @@ static size_t own_memory_in_use;
 
 static size_t own_bytes(const apg_checkpoint *c)
 {
-    return sizeof *c + c->cpu_size + c->uart_rx_count + c->uart_tx_count +
+    return sizeof *c + c->uart_rx_count + c->uart_tx_count +
            (RAM_PAGES / RAM_PAGES_PER_LEAF) * sizeof(void *);
 }
 
 size_t apg_checkpoint_memory_in_use(void)
 {
-    return own_memory_in_use + ram_pages_memory_in_use();
+    return own_memory_in_use + ram_pages_memory_in_use() + shared_bytes_memory_in_use();
 }
 
 /* ---- the CPU: Unicorn's context, whose data follows a small header ---- */
@@ -62,17 +63,24 @@ static uc_context *cpu_context(uc_engine *uc, uint8_t **data, size_t *size)
     return ctx;
 }
 
-static bool save_cpu(apg_checkpoint *c, uc_engine *uc)
+static bool save_cpu(apg_checkpoint *c, const machine_parts *parts)
 {
     uint8_t *data;
-    uc_context *ctx = cpu_context(uc, &data, &c->cpu_size);
+    size_t size;
+    uc_context *ctx = cpu_context(parts->uc, &data, &size);
     if (ctx == NULL)
         return false;
-    bool ok = uc_context_save(uc, ctx) == UC_ERR_OK && (c->cpu = malloc(c->cpu_size)) != NULL;
-    if (ok)
-        memcpy(c->cpu, data, c->cpu_size);
+    bool ok = uc_context_save(parts->uc, ctx) == UC_ERR_OK &&
+              shared_bytes_capture(&c->cpu, parts->cpu_tracked, data, size);
     uc_context_free(ctx);
     return ok;
+}
+
+/* The machine's CPU is c's now: the next checkpoint shares c's chunks. */
+static void track_cpu(const machine_parts *parts, const apg_checkpoint *c)
+{
+    shared_bytes_release(parts->cpu_tracked);
+    shared_bytes_copy(parts->cpu_tracked, &c->cpu); /* no memory: shares nothing, still exact */
 }
 
 static size_t engine_cpu_size(uc_engine *uc)
@@ -93,9 +101,9 @@ static bool restore_cpu(uc_engine *uc, const apg_checkpoint *c)
     uc_context *ctx = cpu_context(uc, &data, &size);
     if (ctx == NULL)
         return false;
-    bool ok = size == c->cpu_size;
+    bool ok = size == c->cpu.size;
     if (ok) {
-        memcpy(data, c->cpu, size);
+        shared_bytes_read(&c->cpu, data);
         ok = uc_context_restore(uc, ctx) == UC_ERR_OK;
     }
     uc_context_free(ctx);
@@ -127,7 +135,7 @@ static uint8_t *queue_contents(const byte_queue *q, size_t *count)
 static void free_contents(apg_checkpoint *c)
 {
     ram_tree_release(&c->ram);
-    free(c->cpu);
+    shared_bytes_release(&c->cpu);
     free(c->uart_rx);
     free(c->uart_tx);
 }
@@ -156,7 +164,7 @@ apg_checkpoint *apg_checkpoint_save(apg_machine *m)
     if (c == NULL)
         return NULL;
     machine_state_get(m, &c->state);
-    bool ok = save_cpu(c, parts.uc) &&
+    bool ok = save_cpu(c, &parts) &&
               (c->uart_rx = queue_contents(&parts.uart->rx, &c->uart_rx_count)) != NULL &&
               (c->uart_tx = queue_contents(&parts.uart->tx, &c->uart_tx_count)) != NULL &&
               ram_tree_capture(&c->ram, parts.tracked, parts.ram, parts.dirty);
@@ -172,6 +180,7 @@ apg_checkpoint *apg_checkpoint_save(apg_machine *m)
     *parts.tracked = next;
     memset(parts.dirty, 0, RAM_PAGES);
     uc_ctl_flush_tlb(parts.uc);
+    track_cpu(&parts, c);
     return track(c);
 }
 
@@ -225,6 +234,7 @@ bool apg_checkpoint_restore(apg_machine *m, const apg_checkpoint *c)
     memset(parts.dirty, 0, RAM_PAGES);
     uc_ctl_flush_tlb(parts.uc);
     machine_state_set(m, &c->state);
+    track_cpu(&parts, c);
     return true;
 }
 
@@ -303,7 +313,7 @@ uint8_t *apg_checkpoint_serialise(const apg_checkpoint *c, size_t *size)
         [F_BYTE_ORDER] = BYTE_ORDER_WORD,
         [F_VERSION] = FORMAT_VERSION,
         [F_STATE_SIZE] = sizeof(machine_state),
-        [F_CPU_SIZE] = (uint32_t)c->cpu_size,
+        [F_CPU_SIZE] = (uint32_t)c->cpu.size,
         [F_PAGE_SIZE] = RAM_PAGE_SIZE,
         [F_RAM_PAGES] = RAM_PAGES,
         [F_POINTER_SIZE] = sizeof(void *),
@@ -311,7 +321,7 @@ uint8_t *apg_checkpoint_serialise(const apg_checkpoint *c, size_t *size)
         [F_TX_COUNT] = (uint32_t)c->uart_tx_count,
         [F_STORED_PAGES] = stored,
     };
-    size_t total = HEADER_SIZE + sizeof(machine_state) + c->cpu_size + c->uart_rx_count +
+    size_t total = HEADER_SIZE + sizeof(machine_state) + c->cpu.size + c->uart_rx_count +
                    c->uart_tx_count + (size_t)stored * (4 + RAM_PAGE_SIZE) + 8;
     uint8_t *out = malloc(total);
     if (out == NULL)
@@ -319,7 +329,8 @@ uint8_t *apg_checkpoint_serialise(const apg_checkpoint *c, size_t *size)
     uint8_t *at = put(out, FORMAT_MAGIC, 8);
     at = put(at, fields, sizeof fields);
     at = put(at, &c->state, sizeof c->state);
-    at = put(at, c->cpu, c->cpu_size);
+    shared_bytes_read(&c->cpu, at);
+    at += c->cpu.size;
     at = put(at, c->uart_rx, c->uart_rx_count);
     at = put(at, c->uart_tx, c->uart_tx_count);
     for (uint32_t page = 0; page < RAM_PAGES; page++) {
@@ -336,21 +347,21 @@ uint8_t *apg_checkpoint_serialise(const apg_checkpoint *c, size_t *size)
 }
 
 /* Reads a checkpoint's parts from checked bytes into c. */
-static bool parse(apg_checkpoint *c, const uint8_t *at, const uint32_t *fields, const char **error)
+static bool parse(apg_checkpoint *c, const shared_bytes *cpu_base, const uint8_t *at,
+                  const uint32_t *fields, const char **error)
 {
     memcpy(&c->state, at, sizeof c->state);
     at += sizeof c->state;
-    c->cpu_size = fields[F_CPU_SIZE];
     c->uart_rx_count = fields[F_RX_COUNT];
     c->uart_tx_count = fields[F_TX_COUNT];
-    c->cpu = copy_bytes(at, c->cpu_size);
-    at += c->cpu_size;
+    bool cpu_ok = shared_bytes_capture(&c->cpu, cpu_base, at, fields[F_CPU_SIZE]);
+    at += fields[F_CPU_SIZE];
     c->uart_rx = copy_bytes(at, c->uart_rx_count);
     at += c->uart_rx_count;
     c->uart_tx = copy_bytes(at, c->uart_tx_count);
     at += c->uart_tx_count;
     *error = "out of memory";
-    if (c->cpu == NULL || c->uart_rx == NULL || c->uart_tx == NULL ||
+    if (!cpu_ok || c->uart_rx == NULL || c->uart_tx == NULL ||
         !ram_tree_init_zero(&c->ram, RAM_PAGES))
         return false;
     for (uint32_t i = 0, previous = 0; i < fields[F_STORED_PAGES]; i++) {
@@ -421,7 +432,7 @@ apg_checkpoint *apg_checkpoint_deserialise(apg_machine *m, const uint8_t *bytes,
         *error = "out of memory";
         return NULL;
     }
-    if (!parse(c, bytes + HEADER_SIZE, fields, error)) {
+    if (!parse(c, parts.cpu_tracked, bytes + HEADER_SIZE, fields, error)) {
         free_contents(c);
         free(c);
         return NULL;
