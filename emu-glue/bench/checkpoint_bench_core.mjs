@@ -17,6 +17,20 @@ const cycle = (i) =>
     'reset',
   ][i % 10];
 
+/** Node only: CPU time of the whole process and involuntary context switches so far (else null). */
+function processUsage() {
+  const p = globalThis.process;
+  return p?.cpuUsage ? { cpu: p.cpuUsage(), switches: p.resourceUsage().involuntaryContextSwitches } : null;
+}
+
+function usageSince(before) {
+  const cpu = globalThis.process.cpuUsage(before.cpu);
+  return {
+    cpu: (cpu.user + cpu.system) / 1000,
+    switches: globalThis.process.resourceUsage().involuntaryContextSwitches - before.switches,
+  };
+}
+
 /**
  * Runs the benchmark on a machine with nothing loaded; calls print() with
  * each line of a Markdown table. host names where it ran.
@@ -48,12 +62,15 @@ const next = () => {
   return seed;
 };
 const restoreTimes = [];
+const restoreCosts = []; // Node: what the process did meanwhile (processUsage)
 const firstCommandTimes = [];
 for (let i = 0; i < restoreCount; i++) {
   const k = next() % checkpoints.length;
+  const before = processUsage();
   let t = performance.now();
   machine.restoreCheckpoint(checkpoints[k]);
   restoreTimes.push(performance.now() - t);
+  if (before) restoreCosts.push({ wall: restoreTimes[i], ...usageSince(before) });
   t = performance.now();
   machine.send('info\r');
   machine.runUntilIdle();
@@ -75,6 +92,14 @@ print(`| memory of ${checkpoints.length} checkpoints | ${mib(memory)} |`);
 print(`| memory per checkpoint | ${(memory / checkpoints.length / 1024).toFixed(1)} KiB |`);
 print(`| restoreCheckpoint(), median / worst of ${restoreCount} | ${ms(median(restoreTimes))} / ${ms(worst(restoreTimes))} |`);
 print(`| first command after a restore (\`info\`), median | ${ms(median(firstCommandTimes))} |`);
+if (restoreCosts.length > 0) {
+  // a slow restore with little CPU time and an involuntary context switch waited for a core
+  const slowest = [...restoreCosts].sort((a, b) => b.wall - a.wall).slice(0, 5);
+  const show = (r) => `${ms(r.wall)} (CPU ${ms(r.cpu)}, ${r.switches} switched out)`;
+  print(`| restoreCheckpoint() process CPU time, median / worst | ${ms(median(restoreCosts.map((r) => r.cpu)))} / ${ms(worst(restoreCosts.map((r) => r.cpu)))} |`);
+  print(`| restores during which the OS switched the process out | ${restoreCosts.filter((r) => r.switches > 0).length} of ${restoreCount} |`);
+  print(`| slowest 5 restores: wall time (process CPU time, involuntary context switches) | ${slowest.map(show).join('; ')} |`);
+}
 for (const c of checkpoints) c.free();
 machine.destroy();
 }
