@@ -10,10 +10,13 @@
  * (size-1400x900.png, size-1024x640.png, size-800x560-embed.png: the
  * README's embed, size-400x700.png); --all adds page.png, embed.png and the
  * lesson at the other three sizes (lesson-1024x640.png,
- * lesson-800x560-embed.png, lesson-400x700.png);
- * --only usermode (for example) writes just the ones named (`sizes` for the four).
+ * lesson-800x560-embed.png, lesson-400x700.png) and compare mode at the
+ * four sizes after going back (compare-rewind-<size>.png) and after a trace
+ * (compare-trace-<size>.png);
+ * --only usermode (for example) writes just the ones named (`sizes` for the
+ * four, `compare-sizes` for compare mode's eight).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, openPage, startPreview, waitForPrompt } from './harness.mjs';
 
@@ -210,6 +213,42 @@ try {
     await page.screenshot({ path: join(out, 'compare.png') });
     console.log(`wrote ${join(out, 'compare.png')}`);
     await close();
+  }
+  if (wanted('compare-sizes', true)) {
+    // compare mode at the four sizes: gone back to #7 of the holes lesson, and after binary.rep
+    const holes = encodeURIComponent(
+      'use first-fit;alloc 200;alloc 200;alloc 200;alloc 200;alloc 200;alloc 200;free $2;free $4;free $6;alloc 400',
+    );
+    const trace = Array.from(readFileSync(join(REPO_ROOT, 'firmware/tests/traces/binary.rep')));
+    for (const [width, height, embed, size] of [
+      [1400, 900, '', '1400x900'],
+      [1024, 640, '', '1024x640'],
+      [800, 560, '&embed=1', '800x560-embed'],
+      [400, 700, '', '400x700'],
+    ]) {
+      for (const kind of ['rewind', 'trace']) {
+        const query =
+          kind === 'rewind'
+            ? `compare=first-fit,buddy,tlsf&script=${holes}`
+            : 'compare=first-fit,buddy,page,bump,tlsf';
+        const { page, close } = await openPage(
+          `${preview.url}?test=1&theme=${theme}${embed}&${query}`,
+          { width, height },
+        );
+        await page.waitForFunction(() => window.__compare !== undefined, null, {
+          timeout: 60_000,
+        });
+        await page.evaluate(() => window.__compare.settled());
+        if (kind === 'rewind') await page.evaluate(() => window.__compare.show(6));
+        else await page.evaluate((b) => window.__compare.loadTrace(b, 'binary.rep'), trace);
+        await page.evaluate(() => window.__compare.settled());
+        await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+        const name = `compare-${kind}-${size}.png`;
+        await page.screenshot({ path: join(out, name) });
+        console.log(`wrote ${join(out, name)}`);
+        await close();
+      }
+    }
   }
   // a lesson open at its fourth step, at the four sizes the page is designed for
   const lessonSizes = [

@@ -21,6 +21,8 @@ export interface CommandResult {
   reply: string;
   heap: DecodeResult | null;
   instructions: number;
+  /** the worker was replaced: this is not the session's machine any more */
+  restarted: boolean;
 }
 
 export interface MachineListener {
@@ -38,6 +40,12 @@ export class CompareMachine {
   private booted = false;
   private bootWaiters: Array<() => void> = [];
   private lastSeq = 0;
+  /**
+   * Why the watchdog replaced this machine's worker, until Reset: the fresh
+   * kernel no longer runs the comparison's session (its numbering and
+   * checkpoints are gone).
+   */
+  restarted: string | null = null;
 
   constructor(
     readonly allocator: AllocatorName,
@@ -70,6 +78,8 @@ export class CompareMachine {
 
   /** Types one command and resolves when the kernel waits for the next. */
   async run(command: string): Promise<CommandResult> {
+    // a replaced worker drops keys until its kernel is up: they must not wait for an echo forever
+    if (!this.booted) await this.whenBooted();
     const before = this.instructions;
     this.text = '';
     this.lastSeq = this.client.send(`${command}\r`);
@@ -78,6 +88,7 @@ export class CompareMachine {
       reply: this.text.replace(/\r/g, ''),
       heap: this.heap,
       instructions: this.instructions - before,
+      restarted: this.restarted !== null,
     };
   }
 
@@ -93,6 +104,7 @@ export class CompareMachine {
 
   /** Reboots the kernel in the same worker. */
   reset(): void {
+    this.restarted = null;
     this.booted = false;
     this.text = '';
     this.heap = null;
@@ -108,7 +120,7 @@ export class CompareMachine {
   private onStatus(status: StatusReport): void {
     this.state = status.state;
     this.instructions = status.instructions;
-    this.listener.state(status.state, '');
+    this.listener.state(status.state, this.restarted === null ? '' : this.restartedNote());
     if (this.booted) this.idle.report(status);
     if (this.booted && status.state === 'idle') {
       for (const resolve of this.bootWaiters.splice(0)) resolve();
@@ -121,9 +133,11 @@ export class CompareMachine {
     this.text = '';
     this.heap = null;
     this.idle.releaseAll();
-    this.listener.state(
-      'loading',
-      `restarted: ${reason}; press Reset to start the comparison again`,
-    );
+    this.restarted = reason;
+    this.listener.state('loading', this.restartedNote());
+  }
+
+  restartedNote(): string {
+    return `restarted: ${this.restarted}; press Reset to start the comparison again`;
   }
 }

@@ -45,6 +45,14 @@ export interface CompareRecord {
   results: CompareResult[];
   /** every machine's checkpoint after the command; null once dropped (or never saved) */
   checkpoints: number[] | null;
+  /** the trace in every machine's trace area after the command (Trace… or a drop) */
+  traceArea: LoadedTrace | null;
+}
+
+/** A trace the page put in every machine's trace area. */
+export interface LoadedTrace {
+  name: string;
+  bytes: Uint8Array;
 }
 
 interface MachineView {
@@ -97,8 +105,11 @@ export class ComparePage {
   private readonly ready: Promise<void>;
   /** Trace… and drag & drop (not in embed mode, as on the single page) */
   private readonly files: FileLoading | null = null;
-  /** the trace every machine holds, put back when a malformed one is refused */
-  private acceptedTrace: Uint8Array = new Uint8Array(0);
+  /**
+   * The trace every machine's trace area holds (as of machinesAt): what a
+   * refused one is replaced by again, and what goes back with a checkpoint.
+   */
+  private loadedTrace: LoadedTrace | null = null;
 
   constructor(
     root: HTMLElement,
@@ -189,7 +200,7 @@ export class ComparePage {
       );
     }
     const timeline = el('div', { className: 'compare-timeline' }, [
-      el('span', { text: 'After command', className: 'muted' }),
+      el('span', { text: 'After command', className: 'muted scrub-title' }),
       this.scrubber,
       this.scrubLabel,
       this.liveButton,
@@ -312,14 +323,18 @@ export class ComparePage {
     const title = `#${record.number} ${record.command}`;
     if (record.results.some((r) => r.trace !== null))
       return traceTable(
-        `Trace results of ${title}`,
+        `Trace results of ${title}${record.traceArea === null ? '' : ` (${record.traceArea.name})`}`,
         this.views.map((view, i) => {
           const result = record.results[i]!;
-          const row = ownTraceRow(result.reply, view.machine.allocator);
+          const row = result.restarted ? null : ownTraceRow(result.reply, view.machine.allocator);
           return {
             allocator: view.machine.allocator,
             figures: row === null ? null : { ...row, instructions: result.instructions },
-            note: result.trace?.kind === 'refused' ? result.trace.message : 'no trace row',
+            note: result.restarted
+              ? RESTARTED_NOTE
+              : result.trace?.kind === 'refused'
+                ? result.trace.message
+                : 'no trace row',
           };
         }),
       );
@@ -355,7 +370,12 @@ export class ComparePage {
     this.input.placeholder =
       after >= this.records.length - 1 || after < 0
         ? LIVE_PLACEHOLDER
-        : `Runs after #${this.records[after]!.number} on every machine; the commands after it are dropped`;
+        : `Runs after #${this.records[after]!.number}, dropping ${numberRange(this.records.slice(after + 1))}`;
+  }
+
+  /** Tests: one machine's emulator client. */
+  machineClient(index: number): CompareMachine['client'] | undefined {
+    return this.views[index]?.machine.client;
   }
 
   /** Tests: lowers what a machine's checkpoints may hold, to see the oldest dropped. */
@@ -400,8 +420,16 @@ export class ComparePage {
     this.machinesAt = index;
     this.commandNumber = record.number;
     this.relearn(index);
+    // the restored RAM holds that command's trace; the trace a reset brings back must be the same
+    if (record.traceArea !== this.loadedTrace) this.putTrace(record.traceArea);
     this.say(`Every machine is back after #${record.number} ${record.command}.`);
     return true;
+  }
+
+  /** Puts a trace (or none) in every machine's trace area, where a reset finds it too. */
+  private putTrace(trace: LoadedTrace | null): void {
+    this.loadedTrace = trace;
+    for (const view of this.views) view.machine.client.loadTrace(trace?.bytes ?? new Uint8Array(0));
   }
 
   /** Block numbers and failed requests of every machine as they were after record `index`. */
@@ -434,9 +462,7 @@ export class ComparePage {
     while (this.commandList.children.length > this.records.length)
       this.commandList.lastElementChild?.remove();
     this.shown = -1;
-    const first = dropped[0]!.number;
-    const last = dropped.at(-1)!.number;
-    return first === last ? `#${first}` : `#${first}–#${last}`;
+    return numberRange(dropped);
   }
 
   /** Bounds checkpoint memory: the oldest commands' checkpoints go first (their pictures stay). */
@@ -498,11 +524,12 @@ export class ComparePage {
       command,
       sent: plan.perMachine,
       checkpoints,
+      traceArea: this.loadedTrace,
       results: results.map((result, i) => {
         const failed = this.views[i]!.failed + (failedRequest(result.reply) ? 1 : 0);
         return {
           ...result,
-          figures: figuresOf(result.heap, failed, result.instructions),
+          figures: result.restarted ? null : figuresOf(result.heap, failed, result.instructions),
           trace: parseTraceReply(result.reply),
         };
       }),
@@ -529,9 +556,13 @@ export class ComparePage {
     this.scrubber.max = String(this.records.length - 1);
     this.display(wasLive ? this.records.length - 1 : this.shown);
     const memory = this.boundCheckpoints();
+    const restarted = this.views.filter((v) => v.machine.restarted !== null);
     this.say(
       [
         `#${number} ${command}: done${renamedNote(record)}.`,
+        restarted.length === 0
+          ? ''
+          : `${restarted.map((v) => v.machine.allocator).join(', ')}: ${restarted[0]!.machine.restartedNote()}.`,
         forked === '' ? '' : `It replaced ${forked}, dropped on every machine.`,
         record.checkpoints === null ? 'No checkpoint could be saved after it.' : '',
         memory,
@@ -557,14 +588,14 @@ export class ComparePage {
       if (record === null) return;
       const problem = record.results.map((r) => malformedTrace(r.trace)).find((p) => p !== null);
       if (problem === undefined) {
-        this.acceptedTrace = bytes;
-        this.commit(record);
+        this.loadedTrace = { name, bytes };
+        this.commit({ ...record, traceArea: this.loadedTrace });
         return;
       }
       // back to the checkpoint before it: the refused `trace` is not even numbered
       if (record.checkpoints !== null) this.checkpoints.dropAll(record.checkpoints);
       const restored = await this.restoreAll(this.machinesAt, true);
-      for (const view of this.views) view.machine.client.loadTrace(this.acceptedTrace);
+      this.putTrace(this.loadedTrace);
       // if the machines could not go back, the kernels numbered it: keep it so `$N` stays the same
       if (!restored) this.commit({ ...record, checkpoints: null });
       this.say('');
@@ -624,6 +655,13 @@ export class ComparePage {
   }
 }
 
+/** "#8" or "#8–#11": the numbers of consecutive records. */
+function numberRange(records: readonly CompareRecord[]): string {
+  const first = records[0]!.number;
+  const last = records.at(-1)!.number;
+  return first === last ? `#${first}` : `#${first}–#${last}`;
+}
+
 const LIVE_PLACEHOLDER = 'alloc 100; free $2 … (Enter runs it on every machine)';
 
 /** What the machines were sent, when it was not the command itself. */
@@ -633,7 +671,10 @@ function renamedNote(record: CompareRecord): string {
   return ' (each machine re-initialised its own allocator)';
 }
 
+const RESTARTED_NOTE = 'its emulator was restarted: press Reset to compare again';
+
 function figuresNote(result: CompareResult): string {
+  if (result.restarted) return RESTARTED_NOTE;
   if (result.heap === null) return 'no heap picture';
   if (result.heap.status !== 'ok') return `heap ${result.heap.status}`;
   return '';

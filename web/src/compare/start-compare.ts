@@ -17,6 +17,8 @@ export interface CompareTestHooks {
   runLesson(id: string): Promise<void>;
   /** lowers what each machine's checkpoints may hold (the oldest are dropped beyond it) */
   setCheckpointBudget(bytes: number): void;
+  /** blocks machine `machine`'s worker for `ms` (the watchdog replaces it) */
+  hangMachine(machine: number, ms: number): void;
   /** a trace into every machine, then `trace` everywhere, as Trace… does */
   loadTrace(bytes: number[], name: string): Promise<void>;
   records(): Array<
@@ -52,6 +54,7 @@ export function startCompare(
           ? Promise.reject(new Error(`no lesson ${id}`))
           : page.runLesson(lesson);
       },
+      hangMachine: (machine, ms) => page.machineClient(machine)?.testHang(ms),
       setCheckpointBudget: (bytes) => page.setCheckpointBudget(bytes),
       loadTrace: (bytes, name) => page.loadTrace(new Uint8Array(bytes), name),
       // the heap pictures are large; tests read figures and replies

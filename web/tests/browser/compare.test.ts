@@ -231,7 +231,9 @@ describe('compare mode', () => {
       'latin1',
     );
     const table = page.locator('.trace-table');
-    expect(await table.locator('caption').textContent()).toContain('#3 trace');
+    expect(await table.locator('caption').textContent()).toBe(
+      'Trace results of #3 trace (binary.rep)',
+    );
     for (const allocator of machines) {
       const row = new RegExp(
         `^${allocator} +3000 +(\\d+) +0 +([\\d.]+)% +([\\d.]+)  OK\\r$`,
@@ -273,6 +275,14 @@ describe('compare mode', () => {
       );
     });
     for (const result of after.at(-1)!.results) expect(result.reply).toMatch(/^used: 0 blocks/m);
+
+    // the trace area goes back with the checkpoints: before binary.rep was picked there was none
+    await page.evaluate(() => window.__compare.show(1));
+    await page.evaluate(() => window.__compare.run(['trace']));
+    const before2 = (await page.evaluate(() => window.__compare.records())).at(-1)!;
+    expect(before2.number).toBe(3);
+    for (const result of before2.results)
+      expect(result.reply).toMatch(/^error: trace: no trace loaded/m);
   });
 
   it('going back restores every machine: the same command again, or another one, as a fresh run', async () => {
@@ -352,6 +362,32 @@ describe('compare mode', () => {
     const last = (await page.evaluate(() => window.__compare.records())).at(-1)!;
     expect(last.number).toBe(10);
     for (const result of last.results) expect(result.reply).toMatch(/^freed 0x/m);
+  });
+
+  it('a machine whose worker was replaced says so, and the others carry on', async () => {
+    await openCompare('compare=first-fit,buddy&script=alloc%20100');
+    // the watchdog replaces a worker that does not answer its ping within a second
+    await page.evaluate(() => window.__compare.hangMachine(1, 4000));
+    await page.waitForFunction(
+      () =>
+        document
+          .querySelector('.compare-machine[data-allocator="buddy"] .heap-state')
+          ?.textContent?.includes('restarted'),
+      null,
+      { timeout: 30_000 },
+    );
+    // a command now neither waits forever for the fresh kernel nor shows its figures as the session's
+    await page.evaluate(() => window.__compare.run(['alloc 200']));
+    const last = (await page.evaluate(() => window.__compare.records())).at(-1)!;
+    expect(last.results[0]!.reply).toMatch(/^allocated 200 bytes/m);
+    expect(last.results[0]!.figures).not.toBeNull();
+    expect(last.results[1]!.figures).toBeNull();
+    expect(await page.locator('.figures-table tr[data-allocator="buddy"] td').textContent()).toBe(
+      'its emulator was restarted: press Reset to compare again',
+    );
+    expect(await page.locator('.compare-message').textContent()).toContain(
+      'buddy: restarted: the emulator stopped responding; press Reset',
+    );
   });
 
   it('refuses a bad compare= with one message and gives the ordinary playground', async () => {
