@@ -32,6 +32,12 @@ export class CommandTracker {
     this.historyCursor = null;
   }
 
+  /** The timeline went to a checkpoint: its commands, and the empty line the kernel's editor has there. */
+  replace(commands: readonly string[]): void {
+    this.clear();
+    this.commands.push(...commands);
+  }
+
   private feedOne(code: number): void {
     if (this.escape !== 'none') {
       this.feedEscape(code);

@@ -17,6 +17,8 @@ import { el } from '../panel/dom';
 import { HeapPanel } from '../panel/heap-panel';
 import { DARK_TERMINAL, LIGHT_TERMINAL, TerminalView } from '../terminal/terminal-view';
 import { Lessons } from '../lessons/lessons';
+import { type CheckpointView, SessionTimeline } from '../timeline/session-timeline';
+import { timelineKey } from '../timeline/timeline-keys';
 import { humanBytes } from '../util/format';
 import { CommandTracker } from './command-tracker';
 import { FileLoading } from './file-loading';
@@ -65,6 +67,12 @@ export class Playground {
   private theme: 'light' | 'dark';
   private startupDone = false;
   private lastKeysSeq = 0;
+  /** the checkpoint timeline under the terminal (null without a terminal or an emulator) */
+  readonly timeline: SessionTimeline | null = null;
+  /** the latest heap picture given to the panel (what a checkpoint keeps) */
+  private latestHeap: DecodeResult | null = null;
+  /** the picture a checkpoint brought back, until the restored machine's first decode arrives */
+  private restoredHeap: DecodeResult | null = null;
 
   /** `client` is already started (or null when this browser cannot run it); its events arrive through `events`. */
   constructor(
@@ -117,7 +125,7 @@ export class Playground {
       const host = el('div', { className: 'terminal-host' });
       const hint = el('p', {
         className: 'terminal-hint',
-        text: 'Esc then Tab: leave the terminal',
+        text: 'Esc then Tab: leave the terminal · Alt+← / Alt+→: previous / next command',
         attrs: { id: 'terminal-hint' },
       });
       const pane = el(
@@ -130,7 +138,28 @@ export class Playground {
         host,
         (keys) => this.typeKeys(keys),
         this.theme === 'dark' ? DARK_TERMINAL : LIGHT_TERMINAL,
+        (event) => timelineKey(event) !== null, // handled by the window's listener below
       );
+      if (client !== null) {
+        this.timeline = new SessionTimeline(client, {
+          lastKeysSeq: () => this.lastKeysSeq,
+          latestHeap: () => this.latestHeap,
+          stopTyping: () => {
+            this.typer.cancel();
+            this.lessons.runner.stopTyping(false);
+          },
+          show: (view) => this.showCheckpoint(view),
+          position: (text) => this.status.setTimeline(text),
+        });
+        mainColumn.append(this.timeline.bar.element);
+        this.tracker.onCommand((command) => this.timeline?.command(command));
+        window.addEventListener('keydown', (event) => {
+          const where = timelineKey(event);
+          if (where === null) return;
+          event.preventDefault(); // Alt+Left is the browser's Back
+          void this.timeline?.step(where);
+        });
+      }
       this.terminal.terminal.textarea?.setAttribute('aria-describedby', hint.id);
     }
     const side = el('div', { className: 'side-pane' });
@@ -139,7 +168,10 @@ export class Playground {
         send: (keys) => this.typeKeys(keys),
         whenIdle: () => this.whenIdle(),
         speed: () => this.typing,
-        clearScreen: () => this.terminal?.clear(),
+        clearScreen: () => {
+          this.terminal?.clear();
+          this.timeline?.cleared();
+        },
       },
       () => location.href,
     );
@@ -246,6 +278,11 @@ export class Playground {
     this.api.keys(keys, this.lastKeysSeq);
   }
 
+  /** How many times keys were sent to the guest (their last sequence number). */
+  get keysSent(): number {
+    return this.lastKeysSeq;
+  }
+
   /** Resolves when the guest is idle after everything typed so far. */
   whenIdle(): Promise<void> {
     return this.idle.whenIdleAfter(this.lastKeysSeq);
@@ -258,12 +295,17 @@ export class Playground {
   }
 
   private output(bytes: Uint8Array): void {
+    // sent by the machine a restore is replacing: not part of what the terminal shows
+    if (this.timeline?.discarding) return;
+    this.timeline?.output(bytes);
     if (this.config.testHooks) this.uart.push(bytes);
     this.api.uart(bytes);
     this.terminal?.write(bytes);
   }
 
   private onStatus(status: StatusReport): void {
+    // first: a checkpoint request must reach the worker before a script types on
+    this.timeline?.status(status);
     this.lastStatus = status;
     this.state = status.state;
     this.status.update(status);
@@ -298,6 +340,13 @@ export class Playground {
   }
 
   private onHeap(result: DecodeResult): void {
+    if (this.timeline?.discarding) return; // the machine a restore is replacing
+    // the restored machine decoded again: the same heap generation keeps the picture the checkpoint
+    // has (the worker draws a heap anew only when its generation moves, so that is what was shown)
+    const restored = this.restoredHeap;
+    this.restoredHeap = null;
+    if (restored !== null && sameGeneration(restored, result)) return;
+    this.latestHeap = result;
     this.panel?.update(result);
     this.api.heap(result);
     if (result.status === 'ok') {
@@ -334,6 +383,28 @@ export class Playground {
     this.cpuPanel?.reset();
     this.tracker.clear();
     this.runNotice.clear();
+    this.latestHeap = null;
+    this.restoredHeap = null;
+    this.timeline?.reset(); // a new machine starts a new timeline
+  }
+
+  /** The timeline went to a checkpoint: the terminal, panels and command list as they were there. */
+  private showCheckpoint(view: CheckpointView): void {
+    this.terminal?.clear();
+    this.terminal?.write(view.transcript);
+    if (this.config.testHooks) this.uart.splice(0, this.uart.length, view.transcript);
+    this.tracker.replace(view.commands);
+    // the restored machine runs (the worker forgets a Stop on restore)
+    this.stopped = false;
+    this.toolbar?.setRunning(false);
+    this.cpuPanel?.reset();
+    this.runNotice.clear();
+    this.latestHeap = view.heap;
+    this.restoredHeap = view.heap;
+    if (view.heap !== null) {
+      this.panel?.showCheckpoint(view.heap, view.previousHeap, view.history);
+      this.api.heap(view.heap);
+    }
   }
 
   /** A .rep trace into the trace area (0x47000000), then `trace` replays it. */
@@ -382,6 +453,19 @@ export class Playground {
     this.terminal?.setTheme(theme === 'dark' ? DARK_TERMINAL : LIGHT_TERMINAL);
     this.panel?.themeChanged();
   }
+}
+
+/** Two pictures of the same heap at the same generation (what the worker would not decode again). */
+function sameGeneration(a: DecodeResult, b: DecodeResult): boolean {
+  if (a.status !== 'ok' || b.status !== 'ok') return false;
+  const x = a.model;
+  const y = b.model;
+  return (
+    x.kind === y.kind &&
+    x.stateAddress === y.stateAddress &&
+    x.heapInits === y.heapInits &&
+    x.generation === y.generation
+  );
 }
 
 function progressText(stage: string, loaded: number, total: number): string {

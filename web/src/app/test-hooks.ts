@@ -9,6 +9,7 @@ import { formatCheck, formatInfo } from '../heap/info-format';
 import type { Playground, PlaygroundTimings } from './playground';
 
 export interface TestHooks {
+  /** the bytes the terminal was given (after a timeline move: that checkpoint's transcript, then what followed) */
   uartBytes(): number[];
   clearUart(): void;
   terminalText(): string;
@@ -16,6 +17,8 @@ export interface TestHooks {
   paste(text: string): void;
   terminalSize(): { cols: number; rows: number };
   commands(): string[];
+  /** how many times keys went to the guest so far */
+  keysSent(): number;
   state(): string;
   model(): HeapModel | null;
   modelInfo(): string | null;
@@ -54,6 +57,28 @@ export interface TestHooks {
   checkpointSave(): Promise<{ handle: number; memoryBytes: number }>;
   checkpointRestore(handle: number): Promise<string | null>;
   checkpointDecode(handle: number): Promise<DecodeResult | string>;
+  /** the timeline under the terminal, as plain data (null: there is none) */
+  timeline(): TimelineSnapshot | null;
+  /** resolves once every checkpoint due so far is taken (call after type()) */
+  whenCheckpointed(): Promise<void>;
+  /** goes to a checkpoint (by the store's id), then waits for the guest to be idle */
+  timelineGoTo(id: number): Promise<void>;
+  timelineSwitchBranch(branch: number): Promise<void>;
+  /** the terminal bytes stored with a checkpoint, as a latin1 string */
+  timelineTranscript(id: number): string | null;
+  timelineHeap(id: number): DecodeResult | null;
+  /** the checkpoint memory budget in bytes (48 MiB by default) */
+  setCheckpointBudget(bytes: number): void;
+}
+
+export interface TimelineSnapshot {
+  marks: Array<{ id: number; index: number; label: string; current: boolean }>;
+  branches: number[];
+  branch: number;
+  dropped: number;
+  memoryBytes: number;
+  /** the bar's position text */
+  position: string;
 }
 
 export interface CpuSnapshot {
@@ -79,6 +104,7 @@ export function installTestHooks(playground: Playground): void {
       rows: playground.terminal?.terminal.rows ?? 0,
     }),
     commands: () => [...playground.tracker.commands],
+    keysSent: () => playground.keysSent,
     state: () => playground.state,
     model: () => playground.panel?.currentModel ?? null,
     modelInfo: () => {
@@ -182,6 +208,45 @@ export function installTestHooks(playground: Playground): void {
       } catch (error) {
         return error instanceof Error ? error.message : String(error);
       }
+    },
+    timeline: () => {
+      const timeline = playground.timeline;
+      if (timeline === null) return null;
+      const store = timeline.store;
+      return {
+        marks: store.list().map((e) => ({
+          id: e.id,
+          index: e.index,
+          label: e.label,
+          current: e === store.current,
+        })),
+        branches: store.branches(),
+        branch: store.currentBranch,
+        dropped: store.droppedCount,
+        memoryBytes: timeline.memoryBytes,
+        position: timeline.bar.element.querySelector('.timeline-position')?.textContent ?? '',
+      };
+    },
+    whenCheckpointed: async () => {
+      await playground.timeline?.settled();
+    },
+    timelineGoTo: async (id) => {
+      await playground.timeline?.goTo(id);
+      await playground.whenIdle();
+    },
+    timelineSwitchBranch: async (branch) => {
+      await playground.timeline?.switchBranch(branch);
+      await playground.whenIdle();
+    },
+    timelineTranscript: (id) => {
+      const store = playground.timeline?.store;
+      const entry = store?.get(id);
+      if (store === undefined || entry === undefined) return null;
+      return new TextDecoder('latin1').decode(store.transcript(entry));
+    },
+    timelineHeap: (id) => playground.timeline?.store.get(id)?.heap ?? null,
+    setCheckpointBudget: (bytes) => {
+      if (playground.timeline !== null) playground.timeline.budgetBytes = bytes;
     },
   };
   (window as unknown as { __allocplay: TestHooks }).__allocplay = hooks;

@@ -133,6 +133,36 @@ export class HeapPanel {
     if (this.model !== null) this.apply({ status: 'ok', model: this.model });
   }
 
+  /**
+   * Draws a checkpoint's picture now (the timeline went there): "changed by
+   * the last command" compares it with `previous`, the picture before its
+   * commands, and the chart is drawn again from `history`, the pictures of
+   * the checkpoints up to it. A picture still waiting for a frame belongs to
+   * the machine before the restore and is dropped.
+   */
+  showCheckpoint(picture: DecodeResult, previous: DecodeResult | null, history: HeapModel[]): void {
+    if (this.frame !== 0) cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    this.pending = null;
+    if (picture.status === 'ok') {
+      const model = picture.model;
+      const before = previous?.status === 'ok' ? previous.model : null;
+      const sameHeap =
+        before !== null && before.kind === model.kind && before.stateAddress === model.stateAddress;
+      this.received = model;
+      this.receivedChanges = diffBlocks(sameHeap ? before.blocks : null, model.blocks);
+    }
+    this.apply(picture);
+    this.timeline.clear();
+    const palette = this.palette;
+    if (palette === null) return;
+    let shown: HeapModel | null = null;
+    for (const model of history) {
+      this.chartPoint(shown, model, palette);
+      shown = model;
+    }
+  }
+
   reset(): void {
     this.model = null;
     this.received = null;
@@ -181,10 +211,6 @@ export class HeapPanel {
     }
     const model = result.model;
     const previous = this.model;
-    const sameKind =
-      previous !== null &&
-      previous.kind === model.kind &&
-      previous.stateAddress === model.stateAddress;
     this.noteChanges(model);
     this.changes = this.received === model ? this.receivedChanges : diffBlocks(null, model.blocks);
     this.model = model;
@@ -221,20 +247,26 @@ export class HeapPanel {
     if (selected >= 0) this.select(selected, false);
     else if (this.selectedStart !== null) this.clearSelection();
 
-    if (!sameKind || model.commands !== previous?.commands) {
-      // a new heap (another strategy, `use` or `reset` of the same one, a reboot) starts a new chart
-      const newHeap =
-        !sameKind ||
-        model.heapInits !== previous?.heapInits ||
-        model.commands < (previous?.commands ?? 0);
-      if (newHeap) this.timeline.clear();
-      const t = model.totals;
-      this.timeline.add(
-        { command: model.commands, used: t.usedBytes, fragmentation: t.fragmentation },
-        palette,
-      );
-    }
+    this.chartPoint(previous, model, palette);
     this.lastRenderMs = performance.now() - started;
+  }
+
+  /** One point on the used/fragmentation chart per command, for `model` after `previous`. */
+  private chartPoint(previous: HeapModel | null, model: HeapModel, palette: Palette): void {
+    const sameKind =
+      previous !== null &&
+      previous.kind === model.kind &&
+      previous.stateAddress === model.stateAddress;
+    if (sameKind && model.commands === previous.commands) return;
+    // a new heap (another strategy, `use` or `reset` of the same one, a reboot) starts a new chart
+    const newHeap =
+      !sameKind || model.heapInits !== previous.heapInits || model.commands < previous.commands;
+    if (newHeap) this.timeline.clear();
+    const t = model.totals;
+    this.timeline.add(
+      { command: model.commands, used: t.usedBytes, fragmentation: t.fragmentation },
+      palette,
+    );
   }
 
   private viewFor(kindView: KindView): HeapView {

@@ -6,7 +6,8 @@
  * the grid matched to the pane. Esc is the way out: Esc then Tab (or
  * Shift+Tab) moves the focus on instead of typing a tab; Esc alone reaches
  * the guest never (its line editor would take it for an escape sequence and
- * swallow the next key). Screen-reader mode puts the output in a live region.
+ * swallow the next key). The page's shortcuts (Alt+arrows for the timeline)
+ * never reach the guest either. Screen-reader mode puts the output in a live region.
  */
 import { FitAddon } from '@xterm/addon-fit';
 import { type ITheme, Terminal } from '@xterm/xterm';
@@ -38,7 +39,13 @@ export class TerminalView {
   /** Esc was pressed: the next Tab leaves the terminal */
   private leaving = false;
 
-  constructor(host: HTMLElement, onKeys: (keys: string) => void, theme: ITheme) {
+  constructor(
+    host: HTMLElement,
+    onKeys: (keys: string) => void,
+    theme: ITheme,
+    /** the page's own shortcuts (the timeline's Alt+arrows): true keeps the key from the guest */
+    private readonly pageKey: (event: KeyboardEvent) => boolean = () => false,
+  ) {
     this.terminal = new Terminal({
       convertEol: false, // the kernel sends CR LF itself
       cursorBlink: true,
@@ -89,6 +96,7 @@ export class TerminalView {
 
   /** false: xterm leaves the key alone (Esc is kept from the guest; Tab after it moves the focus). */
   private routeKey(event: KeyboardEvent): boolean {
+    if (this.pageKey(event)) return false;
     if (event.key === 'Escape') {
       if (event.type === 'keydown') this.leaving = true;
       return false;
