@@ -5,7 +5,8 @@
  * Chromium, driven through the test hooks.
  *   usage: node web/scripts/take-screenshots.mjs [OUTPUT_DIR] [--theme light|dark] [--all] [--only NAME,...]
  * Writes playground.png, tlsf.png (the other theme), buddy.png,
- * corrupted.png, usermode.png, compare.png, lesson.png (the fragmentation
+ * corrupted.png, usermode.png, compare.png, timeline.png (gone back to a
+ * command after a fork), lesson.png (the fragmentation
  * lesson at its fourth step) and the window sizes a classroom meets
  * (size-1400x900.png, size-1024x640.png, size-800x560-embed.png: the
  * README's embed, size-400x700.png); --all adds page.png, embed.png and the
@@ -175,6 +176,23 @@ try {
       console.log(`wrote ${join(out, name)}`);
       await close();
     }
+  }
+  if (wanted('timeline')) {
+    // the timeline with many marks and a fork: gone back to command 6, typed something else
+    const { page, close } = await openPage(`${preview.url}?test=1&theme=${theme}`);
+    await waitForPrompt(page);
+    const commands = ['alloc 100', 'alloc 200', 'alloc 300', 'free $2', 'alloc 64', 'alloc 5000'];
+    await run(page, [...commands, 'free $1', 'alloc 48', 'free $5', 'alloc 2000', 'info', 'check']);
+    await page.evaluate(() => window.__allocplay.whenCheckpointed());
+    const sixth = await page.evaluate(() => window.__allocplay.timeline().marks[6].id);
+    await page.evaluate((id) => window.__allocplay.timelineGoTo(id), sixth);
+    await run(page, ['free $6', 'alloc 1000']);
+    await page.evaluate(() => window.__allocplay.whenCheckpointed());
+    await page.evaluate((id) => window.__allocplay.timelineGoTo(id), sixth);
+    await settle(page);
+    await page.screenshot({ path: join(out, 'timeline.png') });
+    console.log(`wrote ${join(out, 'timeline.png')}`);
+    await close();
   }
   if (wanted('embed', true)) {
     const script = encodeURIComponent('alloc 100;alloc 64 64;alloc 3000;free 0x40400040;info');

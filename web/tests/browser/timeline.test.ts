@@ -128,6 +128,15 @@ describe('timeline', () => {
       expect(await uart(), `terminal at checkpoint ${k}`).toBe(freshTranscripts[k]);
       expect(await page.evaluate(() => window.__allocplay.commands())).toEqual(SESSION.slice(0, k));
     }
+    // "changed by the last command" is against the checkpoint before, not the one shown before:
+    // from the last (a tlsf heap) to `alloc 2000`, only the new block is marked
+    await goTo(marks.at(-1)!.id);
+    await goTo(marks[2]!.id);
+    await panelModel();
+    const rowClasses = await page
+      .locator('.block-table tbody tr[data-index]')
+      .evaluateAll((rows) => rows.map((r) => r.className));
+    expect(rowClasses.map((c) => /change-/.test(c))).toEqual([false, true, true]);
     // the CPU panel's event log after `run` has its own axe findings (listitem, the error tone's
     // contrast) that the timeline has nothing to do with; the rest of the page must be clean
     expect(await accessibilityViolations(page, { exclude: ['.cpu-panel'] })).toEqual([]);
