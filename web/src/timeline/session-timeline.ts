@@ -11,7 +11,13 @@
 import type { StatusReport } from '../emu/protocol';
 import type { DecodeResult, HeapModel } from '../heap/model';
 import { type CheckpointEntry, CheckpointStore } from './checkpoint-store';
-import { TimelineBar } from './timeline-bar';
+import { TimelineBar, type TimelineBarActions, type TimelinePicture } from './timeline-bar';
+
+/** What the timeline draws on (TimelineBar). */
+export interface TimelineView {
+  readonly element: HTMLElement;
+  show(picture: TimelinePicture): void;
+}
 
 /** The emulator client's checkpoint calls (EmulatorClient has them). */
 export interface CheckpointClient {
@@ -49,7 +55,7 @@ export const DEFAULT_CHECKPOINT_BUDGET = 48 * 1024 * 1024;
 
 export class SessionTimeline {
   readonly store = new CheckpointStore();
-  readonly bar: TimelineBar;
+  readonly bar: TimelineView;
   /** bytes all checkpoints hold, as the worker said with the last save */
   memoryBytes = 0;
   budgetBytes = DEFAULT_CHECKPOINT_BUDGET;
@@ -70,8 +76,11 @@ export class SessionTimeline {
   constructor(
     private readonly client: CheckpointClient,
     private readonly host: TimelineHost,
+    /** the bar's maker (unit tests give one without a DOM) */
+    createBar: (actions: TimelineBarActions) => TimelineView = (actions) =>
+      new TimelineBar(actions),
   ) {
-    this.bar = new TimelineBar({
+    this.bar = createBar({
       goTo: (id) => void this.goTo(id),
       switchBranch: (branch) => void this.switchBranch(branch),
     });
@@ -212,36 +221,42 @@ export class SessionTimeline {
 
   private save(): void {
     const epoch = this.epoch;
-    const label = this.needBoot ? 'boot' : this.pendingCommands.join('; ');
+    // the commands are this checkpoint's now: the next ones may be typed before the reply comes
+    const commands = this.pendingCommands;
+    this.pendingCommands = [];
+    const label = this.needBoot ? 'boot' : commands.join('; ');
     this.needBoot = false;
     this.saving = true;
     void this.queue(async () => {
+      let saved = false;
       try {
-        const saved = await this.client.saveCheckpoint();
+        const reply = await this.client.saveCheckpoint();
         if (epoch !== this.epoch) return;
+        saved = true;
         // the worker flushed its output before saving, so what arrived so far is this checkpoint's
         this.store.add({
-          handle: saved.handle,
+          handle: reply.handle,
           label,
           heap: this.host.latestHeap(),
           output: this.pendingOutput,
-          commands: this.pendingCommands,
+          commands,
         });
         this.pendingOutput = [];
-        this.pendingCommands = [];
-        this.memoryBytes = saved.memoryBytes;
+        this.memoryBytes = reply.memoryBytes;
         this.lastError = '';
         this.keepWithinBudget();
       } catch (error) {
         if (epoch !== this.epoch) return;
         // no checkpoint: these commands join the next one
+        this.pendingCommands = [...commands, ...this.pendingCommands];
         this.lastError = `no checkpoint: ${error instanceof Error ? error.message : String(error)}`;
       } finally {
         if (epoch === this.epoch) this.saving = false;
       }
       this.render();
       // commands that finished while this save was on its way: the guest went idle meanwhile
-      if (epoch === this.epoch && this.lastStatus !== null) this.status(this.lastStatus);
+      // (not after a failure: the same save would fail again at once)
+      if (saved && epoch === this.epoch && this.lastStatus !== null) this.status(this.lastStatus);
     });
   }
 
