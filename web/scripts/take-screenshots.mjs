@@ -38,6 +38,7 @@ mkdirSync(out, { recursive: true });
 const settle = (page) =>
   page.evaluate(async () => {
     await window.__allocplay.whenIdle();
+    await window.__allocplay.whenCheckpointed(); // the timeline bar shows the last command
     await new Promise((r) => setTimeout(r, 150));
     await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
   });

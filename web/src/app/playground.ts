@@ -125,7 +125,7 @@ export class Playground {
       const host = el('div', { className: 'terminal-host' });
       const hint = el('p', {
         className: 'terminal-hint',
-        text: 'Esc then Tab: leave the terminal · Alt+← / Alt+→: previous / next command',
+        text: 'Esc then Tab: leave the terminal · Alt+←/→: timeline',
         attrs: { id: 'terminal-hint' },
       });
       const pane = el(

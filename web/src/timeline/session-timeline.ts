@@ -227,10 +227,14 @@ export class SessionTimeline {
     const label = this.needBoot ? 'boot' : commands.join('; ');
     this.needBoot = false;
     this.saving = true;
+    // asked for now, in this task: keys a script sends right after this idle report must reach
+    // the worker after the save (its answer is taken in turn with restores, below)
+    const request = this.client.saveCheckpoint();
+    request.catch(() => {}); // a refusal is handled in its turn, not reported as unhandled meanwhile
     void this.queue(async () => {
       let saved = false;
       try {
-        const reply = await this.client.saveCheckpoint();
+        const reply = await request;
         if (epoch !== this.epoch) return;
         saved = true;
         // the worker flushed its output before saving, so what arrived so far is this checkpoint's

@@ -196,6 +196,29 @@ describe('timeline', () => {
     ).toContain('forks');
   });
 
+  it('a URL script gets a mark per command after the boot checkpoint', async () => {
+    const script = encodeURIComponent('alloc 100;alloc 200');
+    ({
+      page,
+      errors,
+      close: closePage,
+    } = await openPage(`${preview.url}?test=1&embed=1&alloc=buddy&script=${script}`));
+    await waitForPrompt(page);
+    await page.waitForFunction(() => window.__allocplay.commands().length === 3);
+    await page.evaluate(async () => {
+      await window.__allocplay.whenIdle();
+      await window.__allocplay.whenCheckpointed();
+    });
+    const { marks } = await timeline();
+    expect(marks.map((m) => m.label)).toEqual(['boot', 'use buddy', 'alloc 100', 'alloc 200']);
+    // boot is the kernel before the script: first-fit, nothing allocated
+    await goTo(marks[0]!.id);
+    const boot = await panelModel();
+    expect(boot?.kindName).toBe('first-fit');
+    expect(boot?.totals.usedBlocks).toBe(0);
+    expect(await uart()).toMatch(/first-fit> $/);
+  });
+
   it('past the memory budget the oldest checkpoints are dropped, with a note; never the current one', async () => {
     await open();
     await page.evaluate(() => window.__allocplay.setCheckpointBudget(1));

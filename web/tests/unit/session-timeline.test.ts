@@ -96,7 +96,7 @@ describe('session timeline', () => {
     const t = setUp();
     t.timeline.output(bytes('banner> '));
     t.timeline.status(idle(0));
-    await flush();
+    // asked for at once: keys a script sends after this report must reach the worker after it
     expect(t.client.saves).toHaveLength(1);
     await t.releaseSave();
     expect(t.labels()).toEqual(['boot']);
