@@ -20,6 +20,7 @@ import { Lessons } from '../lessons/lessons';
 import { type CheckpointView, SessionTimeline } from '../timeline/session-timeline';
 import { timelineKey } from '../timeline/timeline-keys';
 import { humanBytes } from '../util/format';
+import { CheckpointTools } from './checkpoint-tools';
 import { CommandTracker } from './command-tracker';
 import { FileLoading } from './file-loading';
 import { resolveKernelUrl } from './guest-files';
@@ -73,6 +74,8 @@ export class Playground {
   private latestHeap: DecodeResult | null = null;
   /** the picture a checkpoint brought back, until the restored machine's first decode arrives */
   private restoredHeap: DecodeResult | null = null;
+  /** compare two checkpoints, save and load the timeline (null without a timeline) */
+  readonly checkpointTools: CheckpointTools | null = null;
 
   /** `client` is already started (or null when this browser cannot run it); its events arrive through `events`. */
   constructor(
@@ -111,6 +114,7 @@ export class Playground {
         {
           loadTrace: (bytes) => this.loadTrace(bytes),
           bootImage: (bytes) => this.bootImage(bytes),
+          loadSession: (bytes, name) => void this.checkpointTools?.sessions.load(bytes, name),
         },
         document.body,
       );
@@ -152,8 +156,23 @@ export class Playground {
           position: (text) => this.status.setTimeline(text),
         });
         mainColumn.append(this.timeline.bar.element);
+        this.checkpointTools = new CheckpointTools({
+          timeline: this.timeline,
+          client,
+          panel: () => this.panel,
+          latestHeap: () => this.latestHeap,
+          say: (text, tone) => this.files?.say(text, tone),
+        });
+        this.toolbar?.element
+          .querySelector('.spacer')
+          ?.before(...this.checkpointTools.sessions.controls);
         this.tracker.onCommand((command) => this.timeline?.command(command));
         window.addEventListener('keydown', (event) => {
+          // Esc leaves a comparison, except in the terminal, where Esc is the guest's (and Esc, Tab leaves it)
+          if (event.key === 'Escape' && this.checkpointTools?.compare.active) {
+            if (!host.contains(event.target as Node)) this.checkpointTools.compare.leave();
+            return;
+          }
           const where = timelineKey(event);
           if (where === null) return;
           event.preventDefault(); // Alt+Left is the browser's Back
@@ -196,6 +215,12 @@ export class Playground {
         this.table,
       );
       side.append(this.panel.element);
+    }
+    if (this.checkpointTools !== null) {
+      // the comparison's words go right above the picture they explain
+      const view = this.checkpointTools.compare.view.element;
+      if (this.panel !== null) this.panel.element.before(view);
+      else mainColumn.append(view);
     }
     if (this.table !== null) side.append(this.table.element);
     if (mainColumn.childElementCount > 0) workspace.append(mainColumn);
@@ -273,6 +298,7 @@ export class Playground {
 
   /** Keys from the keyboard, a paste, or a script: to the guest, and to the command tracker. */
   typeKeys(keys: string): void {
+    this.checkpointTools?.machineChanged();
     this.tracker.feed(keys);
     if (this.client !== null) this.lastKeysSeq = this.client.send(keys);
     this.api.keys(keys, this.lastKeysSeq);
@@ -346,6 +372,7 @@ export class Playground {
     const restored = this.restoredHeap;
     this.restoredHeap = null;
     if (restored !== null && sameGeneration(restored, result)) return;
+    this.checkpointTools?.machineChanged();
     this.latestHeap = result;
     this.panel?.update(result);
     this.api.heap(result);
@@ -390,6 +417,7 @@ export class Playground {
 
   /** The timeline went to a checkpoint: the terminal, panels and command list as they were there. */
   private showCheckpoint(view: CheckpointView): void {
+    this.checkpointTools?.compare.machineChanged();
     this.terminal?.clear();
     this.terminal?.write(view.transcript);
     if (this.config.testHooks) this.uart.splice(0, this.uart.length, view.transcript);

@@ -69,6 +69,14 @@ export interface TestHooks {
   timelineHeap(id: number): DecodeResult | null;
   /** the checkpoint memory budget in bytes (48 MiB by default) */
   setCheckpointBudget(bytes: number): void;
+  /** compares checkpoint `id` with the current one, as Shift+click on its mark does */
+  compareWith(id: number): void;
+  /** the comparison shown: its summary and event lines ('' and [] when not comparing) */
+  comparison(): { summary: string; events: string[]; marks: string[] };
+  /** the session file Save session would write (or why not) */
+  sessionFile(): Promise<Uint8Array | string>;
+  /** loads a session file as Load session… does; resolves with the notice shown */
+  loadSession(bytes: Uint8Array, name: string): Promise<string>;
 }
 
 export interface TimelineSnapshot {
@@ -248,6 +256,30 @@ export function installTestHooks(playground: Playground): void {
     setCheckpointBudget: (bytes) => {
       if (playground.timeline !== null) playground.timeline.budgetBytes = bytes;
     },
+    compareWith: (id) => playground.checkpointTools?.compare.compareWith(id),
+    comparison: () => {
+      const compare = playground.checkpointTools?.compare;
+      const view = compare?.view.element;
+      return {
+        summary: compare?.summary ?? '',
+        events:
+          compare?.active && view !== undefined
+            ? Array.from(view.querySelectorAll('.delta-events li'), (li) => li.textContent ?? '')
+            : [],
+        marks: Array.from(
+          document.querySelectorAll('.timeline-mark.compare-a, .timeline-mark.compare-b'),
+          (m) => m.getAttribute('aria-label') ?? '',
+        ),
+      };
+    },
+    sessionFile: async () => {
+      const sessions = playground.checkpointTools?.sessions;
+      if (sessions === undefined) return 'no timeline';
+      const file = await sessions.fileBytes();
+      return 'problem' in file ? file.problem : file.bytes;
+    },
+    loadSession: async (bytes, name) =>
+      (await playground.checkpointTools?.sessions.load(bytes, name)) ?? 'no timeline',
   };
   (window as unknown as { __allocplay: TestHooks }).__allocplay = hooks;
 }

@@ -24,8 +24,8 @@ export interface ComparableCheckpoint {
 export interface CompareHost {
   checkpoint(id: number): ComparableCheckpoint | undefined;
   current(): ComparableCheckpoint | null;
-  /** the panel draws `after` with the blocks changed since `before` highlighted */
-  showPicture(after: DecodeResult, before: DecodeResult): void;
+  /** the panel draws `after` (checkpoint `afterId`'s) with the blocks changed since `before` highlighted */
+  showPicture(after: DecodeResult, before: DecodeResult, afterId: number): void;
   /** the panel draws the normal view again */
   showNormal(): void;
   /** which marks are A and B (null: none), for the timeline bar */
@@ -74,7 +74,7 @@ export class CheckpointCompare {
       { command: b.label, index: b.index },
     );
     // an incomparable pair draws nothing wrong: the panel keeps the normal view
-    if (delta.status === 'ok') this.host.showPicture(after, before);
+    if (delta.status === 'ok') this.host.showPicture(after, before, b.id);
     else this.host.showNormal();
     this.host.markPair({ a: a.id, b: b.id });
   }

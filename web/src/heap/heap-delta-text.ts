@@ -61,8 +61,9 @@ export function deltaSummary(delta: HeapDelta, a: CheckpointLabel, b: Checkpoint
   return `${between}: ${countsText(delta.counts)}, ${totalsText(delta.totals)}`;
 }
 
+/** usable bytes exactly, as the shell prints them (block spans, often large, read better rounded) */
 function blockSize(usable: number): string {
-  return humanBytes(usable);
+  return `${usable} B`;
 }
 
 /** One line for one event, addresses as the shell prints them. */

@@ -134,7 +134,8 @@ export class SessionControls {
       }
       await this.host.adopt(outcome.checkpoints, outcome.current);
       const count = outcome.checkpoints.length;
-      const message = `Loaded ${name}: ${count} ${count === 1 ? 'checkpoint' : 'checkpoints'}${outcome.allocator === '' ? '' : ` on ${outcome.allocator}`}, at checkpoint ${outcome.current}.`;
+      const at = outcome.checkpoints[outcome.current]?.label ?? '';
+      const message = `Loaded ${name}: ${count} ${count === 1 ? 'checkpoint' : 'checkpoints'}${outcome.allocator === '' ? '' : ` on ${outcome.allocator}`}, at \`${at}\`.`;
       this.host.say(message, 'ok');
       return message;
     } finally {

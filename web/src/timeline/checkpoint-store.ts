@@ -105,6 +105,11 @@ export class CheckpointStore {
     return path.reverse();
   }
 
+  /** Every checkpoint of every branch in creation order (each after its parent): what a session file holds. */
+  all(): CheckpointEntry[] {
+    return [...this.entries.values()].sort((a, b) => a.id - b.id);
+  }
+
   /** Branch numbers that still have checkpoints, oldest first. */
   branches(): number[] {
     return [...new Set([...this.entries.values()].map((e) => e.branch))].sort((a, b) => a - b);

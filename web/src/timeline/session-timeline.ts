@@ -40,6 +40,18 @@ export interface TimelineHost {
   position(text: string): void;
 }
 
+/** A checkpoint from a session file, already imported into the worker. */
+export interface AdoptedCheckpoint {
+  handle: number;
+  label: string;
+  /** index of its parent in the same list (-1 for the first) */
+  parent: number;
+  /** the whole terminal up to it */
+  transcript: Uint8Array;
+  commands: string[];
+  heap: DecodeResult | null;
+}
+
 export interface CheckpointView {
   transcript: Uint8Array;
   heap: DecodeResult | null;
@@ -72,6 +84,10 @@ export class SessionTimeline {
   private epoch = 0;
   private lastError = '';
   private lastStatus: StatusReport | null = null;
+  /** the page compares a checkpoint with the current one (checkpoint-compare/) */
+  onCompare: ((id: number) => void) | null = null;
+  /** the marks compared as A and B */
+  private comparePair: { a: number; b: number } | null = null;
 
   constructor(
     private readonly client: CheckpointClient,
@@ -83,6 +99,7 @@ export class SessionTimeline {
     this.bar = createBar({
       goTo: (id) => void this.goTo(id),
       switchBranch: (branch) => void this.switchBranch(branch),
+      compare: (id) => this.onCompare?.(id),
     });
     this.render();
   }
@@ -123,6 +140,44 @@ export class SessionTimeline {
     if (status.keysSeq !== this.host.lastKeysSeq() || status.inputPending > 0) return;
     if (!this.needBoot && this.pendingCommands.length === 0) return;
     this.save();
+  }
+
+  /** Marks two checkpoints as compared (null: none). */
+  markCompare(pair: { a: number; b: number } | null): void {
+    this.comparePair = pair;
+    this.render();
+  }
+
+  /**
+   * Replaces the timeline with checkpoints loaded from a session file (the
+   * worker already holds them) and goes to checkpoint `current`. Each comes
+   * after its parent; its transcript is the whole terminal up to it.
+   */
+  adopt(checkpoints: readonly AdoptedCheckpoint[], current: number): Promise<void> {
+    this.reset();
+    const ids: number[] = [];
+    for (const c of checkpoints) {
+      const parent = checkpoints[c.parent];
+      if (parent !== undefined) this.store.goTo(ids[c.parent]!);
+      const before = parent?.transcript ?? new Uint8Array(0);
+      // what the terminal showed since the parent; a transcript that does not continue it starts afresh
+      const output = startsWith(c.transcript, before)
+        ? c.transcript.subarray(before.length)
+        : joinBytes(CLEAR_TERMINAL, c.transcript);
+      const entry = this.store.add({
+        handle: c.handle,
+        label: c.label,
+        heap: c.heap,
+        output: [output],
+        commands: c.commands,
+      });
+      ids.push(entry.id);
+    }
+    this.needBoot = false;
+    const target = this.store.get(ids[current] ?? ids.at(-1) ?? -1);
+    this.render();
+    if (target === undefined) return Promise.resolve();
+    return this.queue(() => this.restore(target, () => this.store.goTo(target.id)));
   }
 
   /** A new timeline (Reset, another image, a fresh worker): the old checkpoints are freed. */
@@ -300,6 +355,8 @@ export class SessionTimeline {
         label: e.label,
         current: e === current,
         forks: forks.has(e.id),
+        ...(this.comparePair?.a === e.id ? { compare: 'A' as const } : {}),
+        ...(this.comparePair?.b === e.id ? { compare: 'B' as const } : {}),
       })),
       branches: this.store.branches(),
       branch: this.store.currentBranch,
@@ -323,6 +380,19 @@ function forkPoints(store: CheckpointStore): Set<number> {
     }
   }
   return new Set([...next].filter(([, after]) => after.size > 1).map(([id]) => id));
+}
+
+function startsWith(whole: Uint8Array, part: Uint8Array): boolean {
+  if (part.length > whole.length) return false;
+  for (let i = 0; i < part.length; i++) if (whole[i] !== part[i]) return false;
+  return true;
+}
+
+function joinBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 /** What a lesson's clear screen is in the transcript: xterm's full reset (RIS), as terminal.reset() does. */

@@ -18,6 +18,8 @@ export interface TimelineMark {
   current: boolean;
   /** going back and typing from here made another branch */
   forks: boolean;
+  /** compared as A or B (checkpoint-compare) */
+  compare?: 'A' | 'B';
 }
 
 export interface TimelinePicture {
@@ -34,6 +36,8 @@ export interface TimelinePicture {
 export interface TimelineBarActions {
   goTo(id: number): void;
   switchBranch(branch: number): void;
+  /** Shift+click or Shift+Enter on a mark: compare it with the current checkpoint */
+  compare?(id: number): void;
 }
 
 export class TimelineBar {
@@ -42,7 +46,8 @@ export class TimelineBar {
     className: 'timeline-marks',
     attrs: {
       role: 'toolbar',
-      'aria-label': 'Checkpoints: Alt+Left and Alt+Right move between them',
+      'aria-label':
+        'Checkpoints: Alt+Left and Alt+Right move between them; Shift+Enter or Shift+click compares one with the current',
     },
   });
   private readonly position = el('span', { className: 'timeline-position' });
@@ -79,7 +84,9 @@ export class TimelineBar {
     this.marks.addEventListener('keydown', (event) => this.onKey(event));
     this.marks.addEventListener('click', (event) => {
       const mark = (event.target as HTMLElement).closest<HTMLElement>('.timeline-mark');
-      if (mark?.dataset.id !== undefined) this.actions.goTo(Number(mark.dataset.id));
+      if (mark?.dataset.id === undefined) return;
+      if (event.shiftKey && this.actions.compare) this.actions.compare(Number(mark.dataset.id));
+      else this.actions.goTo(Number(mark.dataset.id));
     });
   }
 
@@ -107,9 +114,11 @@ export class TimelineBar {
   }
 
   private markButton(mark: TimelineMark): HTMLButtonElement {
-    const name = mark.index === 0 ? 'boot' : `command ${mark.index}: ${mark.label}`;
+    const plain = mark.index === 0 ? 'boot' : `command ${mark.index}: ${mark.label}`;
+    const name = mark.compare === undefined ? plain : `${plain} (compared as ${mark.compare})`;
+    const compared = mark.compare === undefined ? '' : ` compare-${mark.compare.toLowerCase()}`;
     const button = el('button', {
-      className: `timeline-mark${mark.current ? ' current' : ''}${mark.forks ? ' forks' : ''}`,
+      className: `timeline-mark${mark.current ? ' current' : ''}${mark.forks ? ' forks' : ''}${compared}`,
       text: mark.label,
       attrs: {
         type: 'button',
@@ -129,6 +138,12 @@ export class TimelineBar {
 
   /** Arrow keys, Home and End move the Tab stop between marks (the toolbar pattern). */
   private onKey(event: KeyboardEvent): void {
+    if (event.key === 'Enter' && event.shiftKey && this.actions.compare) {
+      event.preventDefault();
+      const mark = (event.target as HTMLElement).closest<HTMLElement>('.timeline-mark');
+      if (mark?.dataset.id !== undefined) this.actions.compare(Number(mark.dataset.id));
+      return;
+    }
     const marks = this.picture?.marks ?? [];
     const at = marks.findIndex((m) => m.id === this.focusId);
     let next = at;
