@@ -6,7 +6,8 @@
  *   usage: node web/scripts/take-screenshots.mjs [OUTPUT_DIR] [--theme light|dark] [--all] [--only NAME,...]
  * Writes playground.png, tlsf.png (the other theme), buddy.png,
  * corrupted.png, usermode.png, compare.png, timeline.png (gone back to a
- * command after a fork), lesson.png (the fragmentation
+ * command after a fork), checkpoint-compare-SIZE.png (two checkpoints
+ * compared, at the four sizes below), lesson.png (the fragmentation
  * lesson at its fourth step) and the window sizes a classroom meets
  * (size-1400x900.png, size-1024x640.png, size-800x560-embed.png: the
  * README's embed, size-400x700.png); --all adds page.png, embed.png and the
@@ -194,6 +195,33 @@ try {
     await page.screenshot({ path: join(out, 'timeline.png') });
     console.log(`wrote ${join(out, 'timeline.png')}`);
     await close();
+  }
+  if (wanted('checkpoint-compare')) {
+    // compare two checkpoints (A = `alloc 300`, B = the current `free $2`) at the four sizes
+    for (const [width, height, query, size] of [
+      [1400, 900, '', '1400x900'],
+      [1024, 640, '', '1024x640'],
+      [800, 560, '&embed=1', '800x560-embed'],
+      [400, 700, '', '400x700'],
+    ]) {
+      const { page, close } = await openPage(`${preview.url}?test=1&theme=${theme}${query}`, {
+        width,
+        height,
+      });
+      await waitForPrompt(page);
+      // one checkpoint per command (typed instantly, two could share one)
+      for (const c of ['alloc 100', 'alloc 200', 'alloc 300', 'realloc $1 2000', 'free $2']) {
+        await run(page, [c]);
+        await page.evaluate(() => window.__allocplay.whenCheckpointed());
+      }
+      const third = await page.evaluate(() => window.__allocplay.timeline().marks[3].id);
+      await page.evaluate((id) => window.__allocplay.compareWith(id), third);
+      await settle(page);
+      const name = `checkpoint-compare-${size}.png`;
+      await page.screenshot({ path: join(out, name) });
+      console.log(`wrote ${join(out, name)}`);
+      await close();
+    }
   }
   if (wanted('embed', true)) {
     const script = encodeURIComponent('alloc 100;alloc 64 64;alloc 3000;free 0x40400040;info');

@@ -163,9 +163,9 @@ export class Playground {
           latestHeap: () => this.latestHeap,
           say: (text, tone) => this.files?.say(text, tone),
         });
-        this.toolbar?.element
-          .querySelector('.spacer')
-          ?.before(...this.checkpointTools.sessions.controls);
+        // a session file holds the timeline: its buttons sit at the bar's end (not in an embed)
+        if (!config.embed)
+          this.timeline.bar.tools.append(...this.checkpointTools.sessions.controls);
         this.tracker.onCommand((command) => this.timeline?.command(command));
         window.addEventListener('keydown', (event) => {
           // Esc leaves a comparison, except in the terminal, where Esc is the guest's (and Esc, Tab leaves it)

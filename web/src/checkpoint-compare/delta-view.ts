@@ -59,7 +59,10 @@ export class DeltaView {
   }
 
   show(delta: HeapDelta, a: CheckpointLabel, b: CheckpointLabel): void {
+    const appearing = this.element.hidden;
     this.element.hidden = false;
+    // on a narrow page it sits below the terminal: bring it into view when it appears
+    if (appearing) this.element.scrollIntoView?.({ block: 'nearest' });
     this.title.textContent = `Compare ${a.index} → ${b.index}`;
     this.summary.textContent = deltaSummary(delta, a, b);
     this.element.classList.toggle('incomparable', delta.status !== 'ok');
@@ -70,16 +73,15 @@ export class DeltaView {
     }
     const t = delta.totals;
     const after = delta.after.totals;
-    const row = (label: string, change: string, now: string) => [
-      el('dt', { text: label }),
-      el('dd', { text: `${change} (now ${now})` }),
-    ];
+    // a div per pair keeps a figure and its value on one line (HTML allows div groups in dl)
+    const row = (label: string, change: string, now: string) =>
+      el('div', {}, [el('dt', { text: label }), el('dd', { text: `${change} (now ${now})` })]);
     this.figures.replaceChildren(
-      ...row('used', signedBytes(t.usedBytes), `${after.usedBytes} B`),
-      ...row('free', signedBytes(t.freeBytes), `${after.freeBytes} B`),
-      ...row('overhead', signedBytes(t.overheadBytes), `${after.overheadBytes} B`),
-      ...row('largest free', signedBytes(t.largestFree), `${after.largestFree} B`),
-      ...row(
+      row('used', signedBytes(t.usedBytes), `${after.usedBytes} B`),
+      row('free', signedBytes(t.freeBytes), `${after.freeBytes} B`),
+      row('overhead', signedBytes(t.overheadBytes), `${after.overheadBytes} B`),
+      row('largest free', signedBytes(t.largestFree), `${after.largestFree} B`),
+      row(
         'fragmentation',
         `${t.fragmentation >= 0 ? '+' : '−'}${percent(Math.abs(t.fragmentation))}`,
         percent(after.fragmentation),

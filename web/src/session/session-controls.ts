@@ -44,11 +44,22 @@ export class SessionControls {
       input.value = '';
       if (file !== undefined) void this.loadFile(file);
     });
-    this.controls = [
-      button('Save session', () => void this.save(), 'button', 'Save the whole timeline to a file'),
-      button('Load session…', () => input.click(), 'button', 'Load a saved timeline (no replay)'),
-      input,
-    ];
+    // short labels: they sit at the end of the timeline bar, whose group says what they act on
+    const save = button(
+      'Save',
+      () => void this.save(),
+      'button session-save',
+      'Save session: the whole timeline to a file',
+    );
+    save.setAttribute('aria-label', 'Save session');
+    const load = button(
+      'Load',
+      () => input.click(),
+      'button session-load',
+      'Load session: a saved timeline, without replaying',
+    );
+    load.setAttribute('aria-label', 'Load session');
+    this.controls = [save, load, input];
   }
 
   /** Builds the file's bytes (tests call this instead of downloading). */

@@ -59,6 +59,11 @@ export class TimelineBar {
     className: 'timeline-note',
     attrs: { role: 'status', 'aria-live': 'polite' },
   });
+  /** room at the row's end for the page's own controls on the timeline (Save / Load session) */
+  readonly tools = el('div', {
+    className: 'timeline-tools',
+    attrs: { role: 'group', 'aria-label': 'Session file' },
+  });
   private picture: TimelinePicture | null = null;
   /** the mark that has the Tab stop (follows the keyboard, then the current mark) */
   private focusId: number | null = null;
@@ -77,7 +82,12 @@ export class TimelineBar {
       'section',
       { className: 'checkpoint-timeline', attrs: { 'aria-label': 'Timeline of commands' } },
       [
-        el('div', { className: 'timeline-row' }, [this.position, this.marks, this.branchSwitch]),
+        el('div', { className: 'timeline-row' }, [
+          this.position,
+          this.marks,
+          this.branchSwitch,
+          this.tools,
+        ]),
         this.note,
       ],
     );
