@@ -165,7 +165,7 @@ export class Playground {
         });
         // a session file holds the timeline: its buttons sit at the bar's end (not in an embed)
         if (!config.embed)
-          this.timeline.bar.tools.append(...this.checkpointTools.sessions.controls);
+          this.timeline.bar.tools?.append(...this.checkpointTools.sessions.controls);
         this.tracker.onCommand((command) => this.timeline?.command(command));
         window.addEventListener('keydown', (event) => {
           // Esc leaves a comparison, except in the terminal, where Esc is the guest's (and Esc, Tab leaves it)

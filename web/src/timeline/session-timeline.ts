@@ -17,6 +17,8 @@ import { TimelineBar, type TimelineBarActions, type TimelinePicture } from './ti
 export interface TimelineView {
   readonly element: HTMLElement;
   show(picture: TimelinePicture): void;
+  /** where the page puts its own controls for the timeline (Save / Load session) */
+  readonly tools?: HTMLElement;
 }
 
 /** The emulator client's checkpoint calls (EmulatorClient has them). */
