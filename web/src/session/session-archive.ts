@@ -8,6 +8,7 @@
  */
 import type { ImageIdentity } from '../emu/protocol';
 import type { DecodeResult } from '../heap/model';
+import { packSession, unpackSession } from './session-compression';
 import { kernelMismatch, parseSessionFile, writeSessionFile } from './session-file';
 
 /** What saving and loading need of the emulator (EmulatorClient has it). */
@@ -51,7 +52,7 @@ export async function saveSession(
   const states: Uint8Array[] = [];
   // one at a time: each export copies a whole machine out of the worker
   for (const c of checkpoints) states.push(await emulator.exportCheckpoint(c.handle));
-  return writeSessionFile({
+  const container = writeSessionFile({
     kernel,
     allocator,
     current,
@@ -63,6 +64,7 @@ export async function saveSession(
       state: states[i]!,
     })),
   });
+  return packSession(container);
 }
 
 export async function loadSession(
@@ -70,7 +72,9 @@ export async function loadSession(
   bytes: Uint8Array,
   name: string,
 ): Promise<LoadOutcome> {
-  const parsed = parseSessionFile(bytes);
+  const unpacked = await unpackSession(bytes);
+  if (!unpacked.ok) return { ok: false, message: `${name}: ${unpacked.message}` };
+  const parsed = parseSessionFile(unpacked.bytes);
   if (!parsed.ok) return { ok: false, message: `${name}: ${parsed.message}` };
   const session = parsed.session;
   const running = emulator.imageIdentity;

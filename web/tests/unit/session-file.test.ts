@@ -11,6 +11,7 @@ import {
   type SessionToSave,
   writeSessionFile,
 } from '../../src/session/session-file';
+import { packSession, unpackSession } from '../../src/session/session-compression';
 import { crc32, sha256Hex } from '../../src/util/checksums';
 import { fakeCheckpoint, PAGE } from '../support/fake-checkpoint';
 
@@ -266,5 +267,41 @@ describe('checksums', () => {
 
   it('computes the IEEE CRC-32', () => {
     expect(crc32(text('123456789'))).toBe(0xcbf43926);
+  });
+});
+
+describe('session file compression', () => {
+  const container = writeSessionFile(session());
+
+  it('packs into gzip and unpacks to the same bytes, much smaller', async () => {
+    const packed = await packSession(container);
+    expect(Array.from(packed.subarray(0, 2))).toEqual([0x1f, 0x8b]);
+    expect(packed.length).toBeLessThan(container.length / 4);
+    const unpacked = await unpackSession(packed);
+    if (!unpacked.ok) throw new Error(unpacked.message);
+    expect(Buffer.from(unpacked.bytes).equals(Buffer.from(container))).toBe(true);
+  });
+
+  it('takes an uncompressed container as it is', async () => {
+    expect(await unpackSession(container)).toEqual({ ok: true, bytes: container });
+  });
+
+  it('refuses gzip that is cut short', async () => {
+    const packed = await packSession(container);
+    expect(await unpackSession(packed.subarray(0, packed.length - 20))).toEqual({
+      ok: false,
+      message:
+        'This is not a usable session file: it is damaged or truncated (its gzip data does not unpack).',
+    });
+  });
+
+  it('stops inflating past the limit (a small file cannot fill the memory)', async () => {
+    const bomb = await packSession(new Uint8Array(4 * 1024 * 1024));
+    expect(bomb.length).toBeLessThan(10_000);
+    expect(await unpackSession(bomb, 1024 * 1024)).toEqual({
+      ok: false,
+      message:
+        'This is not a usable session file: it unpacks to more than the 1048576 bytes allowed.',
+    });
   });
 });
