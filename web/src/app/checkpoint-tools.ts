@@ -39,6 +39,11 @@ export class CheckpointTools {
       },
       showNormal: () => this.showNormal(),
       markPair: (pair) => timeline.markCompare(pair),
+      rebootedBetween: (aId, bId) => {
+        const a = store.get(aId);
+        const b = store.get(bId);
+        return a !== undefined && b !== undefined && commandsBetween(a, b).some(isReboot);
+      },
     });
     timeline.onCompare = (id) => this.compare.compareWith(id);
     this.sessions = new SessionControls({
@@ -100,6 +105,24 @@ export class CheckpointTools {
       allocator: heap?.status === 'ok' ? heap.model.kindName : '',
     };
   }
+}
+
+/** The command lines typed between two checkpoints: from their last common checkpoint to each. */
+function commandsBetween(a: CheckpointEntry, b: CheckpointEntry): string[] {
+  const ancestors = new Set<CheckpointEntry>();
+  for (let e: CheckpointEntry | null = a; e !== null; e = e.parent) ancestors.add(e);
+  const lines: string[] = [];
+  let common: CheckpointEntry | null = b;
+  for (; common !== null && !ancestors.has(common); common = common.parent)
+    lines.push(...common.commands);
+  for (let e: CheckpointEntry | null = a; e !== null && e !== common; e = e.parent)
+    lines.push(...e.commands);
+  return lines;
+}
+
+/** The shell's `reboot` (a reset of the whole machine: the heap is a new one). */
+function isReboot(line: string): boolean {
+  return line.trim().split(/\s+/)[0] === 'reboot';
 }
 
 /** The heap pictures from the first checkpoint to `entry` along its parents (the panel's chart). */

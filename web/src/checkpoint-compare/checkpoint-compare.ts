@@ -30,6 +30,8 @@ export interface CompareHost {
   showNormal(): void;
   /** which marks are A and B (null: none), for the timeline bar */
   markPair(pair: { a: number; b: number } | null): void;
+  /** whether a command between A and B rebooted the machine (the pictures alone may not tell) */
+  rebootedBetween(aId: number, bId: number): boolean;
 }
 
 export class CheckpointCompare {
@@ -67,7 +69,9 @@ export class CheckpointCompare {
     });
     const before = a.heap ?? noPicture(a);
     const after = b.heap ?? noPicture(b);
-    const delta = heapDelta(before, after);
+    const delta = heapDelta(before, after, {
+      rebootedBetween: this.host.rebootedBetween(a.id, b.id),
+    });
     this.view.show(
       delta,
       { command: a.label, index: a.index },

@@ -155,9 +155,14 @@ export class SessionControls {
   }
 }
 
-/** Whether dropped bytes are a session file (its magic), whatever the file is called. */
+/**
+ * Whether dropped bytes are a session file, whatever the file is called: its
+ * name, its container magic, or gzip (what Save writes; nothing else the page
+ * takes is gzip, and a session file refused says why instead of booting it).
+ */
 export function looksLikeSession(name: string, bytes: Uint8Array): boolean {
   if (/\.apgsession$/i.test(name)) return true;
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) return true;
   const magic = 'APGSESS';
   if (bytes.length < magic.length) return false;
   for (let i = 0; i < magic.length; i++) if (bytes[i] !== magic.charCodeAt(i)) return false;

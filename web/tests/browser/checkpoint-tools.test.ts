@@ -127,7 +127,7 @@ describe('compare two checkpoints', () => {
     expect((await panelModel())?.commands).toBe(heapB.commands + 1);
   });
 
-  it('another allocator gets one message and the panel keeps the normal view', async () => {
+  it('another allocator, or a reboot between, gets one message and the panel keeps the normal view', async () => {
     await open();
     await command(page, 'alloc 100');
     await command(page, 'use tlsf');
@@ -139,6 +139,17 @@ describe('compare two checkpoints', () => {
     );
     expect((await comparison()).events).toEqual([]);
     expect(await panelModel()).toEqual(before);
+
+    // a reboot in between: the same allocator, but not the same heap
+    await command(page, 'use first-fit');
+    await command(page, 'alloc 100');
+    const beforeReboot = (await timeline()).marks.at(-1)!;
+    await command(page, 'reboot');
+    await command(page, 'alloc 100');
+    await page.evaluate((id) => window.__allocplay.compareWith(id), beforeReboot.id);
+    expect((await comparison()).summary).toBe(
+      'between `alloc 100` (4) and `alloc 100` (6): Cannot compare: the first-fit heap was re-initialised between A and B (use, reset or reboot): its blocks are not the same blocks.',
+    );
   });
 });
 
@@ -198,6 +209,10 @@ describe('session files', () => {
     expect(await uart(other)).toBe(originalTerminal);
     expect(await panelModel(other)).toEqual(await panelModel(page));
     expect(await everyCheckpoint(other)).toEqual(original);
+    // the share link replays the loaded commands, as it does the typed ones
+    expect(await other.evaluate(() => window.__allocplay.commands())).toEqual(
+      await page.evaluate(() => window.__allocplay.commands()),
+    );
     // the loaded machine runs on from where it was saved: the same bytes as the original
     await command(page, 'alloc 64');
     await command(other, 'alloc 64');
@@ -266,5 +281,17 @@ describe('session files', () => {
     expect(await uart()).toBe(before.terminal);
     expect(await panelModel()).toEqual(before.model);
     expect(await page.locator('.file-notice').getAttribute('class')).toContain('bad');
+
+    // the good file dropped on the page loads (recognised by its magic, whatever its name)
+    await page.evaluate(
+      (bytes) => {
+        const data = new DataTransfer();
+        data.items.add(new File([new Uint8Array(bytes)], 'saved.bin'));
+        document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true }));
+      },
+      Array.from(gunzipSync(Uint8Array.from(file))),
+    );
+    await expect.poll(notice).toBe('Loaded saved.bin: 2 checkpoints on first-fit, at `alloc 100`.');
+    expect((await timeline()).marks.map((m) => m.label)).toEqual(['boot', 'alloc 100']);
   });
 });

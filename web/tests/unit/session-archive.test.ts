@@ -11,6 +11,7 @@ import {
   saveSession,
   sessionFileName,
 } from '../../src/session/session-archive';
+import { looksLikeSession } from '../../src/session/session-controls';
 import { fakeCheckpoint } from '../support/fake-checkpoint';
 
 const KERNEL: ImageIdentity = { sha256: 'c'.repeat(64), bytes: 4096 };
@@ -149,6 +150,18 @@ describe('session archive', () => {
     );
     expect(sessionFileName('', new Date('2026-12-03T16:05:09Z'))).toBe(
       'allocplay-session-2026-12-03_16-05-09.apgsession',
+    );
+  });
+});
+
+describe('dropped files', () => {
+  it('are sessions by name, container magic or gzip; traces and images are not', () => {
+    expect(looksLikeSession('a.apgsession', new Uint8Array(0))).toBe(true);
+    expect(looksLikeSession('saved.bin', text('APGSESS\0...'))).toBe(true);
+    expect(looksLikeSession('saved.bin', Uint8Array.of(0x1f, 0x8b, 8, 0))).toBe(true);
+    expect(looksLikeSession('short.rep', text('20000\n2\n1\n1\na 0 512\n'))).toBe(false);
+    expect(looksLikeSession('kernel8.img', Uint8Array.of(0x4d, 0x5a, 0, 0x14, 0, 0, 0, 0))).toBe(
+      false,
     );
   });
 });
