@@ -9,9 +9,15 @@ export function canRunEmulator(): boolean {
   return typeof WebAssembly === 'object' && typeof Worker === 'function';
 }
 
+/**
+ * `responseTimeoutMs`: how long the worker may leave a ping unanswered
+ * before the watchdog replaces it (compare mode's machines share the CPU
+ * with each other and wait longer).
+ */
 export function startEmulator(
   config: PlaygroundConfig,
   assetBase: URL,
+  responseTimeoutMs = 1000,
 ): { client: EmulatorClient; events: BufferedEvents } {
   const events = new BufferedEvents();
   const client = new EmulatorClient(
@@ -26,7 +32,7 @@ export function startEmulator(
         type: 'module',
         name: 'allocplay-emulator',
       }),
-    { testHooks: config.testHooks, responseTimeoutMs: 1000, heartbeatMs: 2000 },
+    { testHooks: config.testHooks, responseTimeoutMs, heartbeatMs: 2000 },
   );
   client.start();
   return { client, events };

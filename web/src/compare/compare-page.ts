@@ -22,6 +22,7 @@ import { type AllocatorName, type PlaygroundConfig, parseScript } from '../app/u
 import { button, el } from '../panel/dom';
 import type { HeapModel } from '../heap/model';
 import { HeapPanel } from '../panel/heap-panel';
+import { pictureBefore } from './changed-since';
 import { CompareCheckpoints } from './compare-checkpoints';
 import { BlockNumbers, planCommand, translateAddress } from './compare-commands';
 import { COMPARE_LESSONS, type CompareLesson, catalogLessons } from './compare-lessons';
@@ -130,7 +131,7 @@ export class ComparePage {
     const machinesHost = el('div', { className: 'compare-machines' });
     machinesHost.style.setProperty('--machines', String(allocators.length));
     this.views = allocators.map((allocator, index) => {
-      const { client, events } = startEmulator(config, assetBase);
+      const { client, events } = startEmulator(config, assetBase, COMPARE_RESPONSE_TIMEOUT_MS);
       const state = el('span', { className: 'heap-state muted', text: 'loading' });
       const reply = el('pre', { className: 'compare-reply', attrs: { 'aria-live': 'off' } });
       const panel = new HeapPanel(
@@ -313,7 +314,14 @@ export class ComparePage {
     this.views.forEach((view, i) => {
       const result = record.results[i]!;
       view.reply.textContent = result.reply;
-      if (result.heap !== null) view.panel.update(result.heap);
+      if (result.heap === null) return;
+      const before = pictureBefore(
+        this.records.slice(0, index + 1).map((r) => r.results[i]!.heap),
+        index,
+      );
+      // the panel highlights what changed since the picture it got before
+      if (before !== null) view.panel.update(before);
+      view.panel.update(result.heap);
     });
     this.figuresHost.replaceChildren(this.tableFor(record));
   }
@@ -670,6 +678,13 @@ function renamedNote(record: CompareRecord): string {
   if (record.sent[0] === 'trace') return ' (each machine replayed the trace on its own allocator)';
   return ' (each machine re-initialised its own allocator)';
 }
+
+/**
+ * Up to five machines and their panels share the CPU (a busy main thread
+ * answers pongs late too): the watchdog waits longer than on the single
+ * page (1 s) before it replaces a worker, which loses its session here.
+ */
+const COMPARE_RESPONSE_TIMEOUT_MS = 4000;
 
 const RESTARTED_NOTE = 'its emulator was restarted: press Reset to compare again';
 

@@ -366,8 +366,8 @@ describe('compare mode', () => {
 
   it('a machine whose worker was replaced says so, and the others carry on', async () => {
     await openCompare('compare=first-fit,buddy&script=alloc%20100');
-    // the watchdog replaces a worker that does not answer its ping within a second
-    await page.evaluate(() => window.__compare.hangMachine(1, 4000));
+    // the watchdog replaces a worker that does not answer its ping within 4 s (compare mode's)
+    await page.evaluate(() => window.__compare.hangMachine(1, 7000));
     await page.waitForFunction(
       () =>
         document

@@ -2,8 +2,10 @@
 // Compare mode's page logic: the compare= parameter, what each machine is
 // sent, the block numbers learnt from replies, and the figures.
 import { readFileSync } from 'node:fs';
+import type { DecodeResult } from '../../src/heap/model';
 import { describe, expect, it } from 'vitest';
 import { parseCompare } from '../../src/compare/compare-config';
+import { pictureBefore } from '../../src/compare/changed-since';
 import { BlockNumbers, planCommand, translateAddress } from '../../src/compare/compare-commands';
 import { COMPARE_LESSONS, catalogLessons } from '../../src/compare/compare-lessons';
 import { failedRequest, fragmentation, infoTotals } from '../../src/compare/figures';
@@ -281,5 +283,27 @@ describe('trace results', () => {
       parseTraceReply('alloc 100\nallocated 100 bytes at 0x40400040 (usable 112)\n'),
     ).toBeNull();
     expect(malformedTrace(null)).toBeNull();
+  });
+});
+
+describe('changed by the last command, at any command', () => {
+  const picture = (generation: number, stateAddress = 0x40400000): DecodeResult =>
+    ({
+      status: 'ok',
+      model: { kind: 'first-fit', stateAddress, generation },
+    }) as unknown as DecodeResult;
+
+  it('diffs against the last earlier picture of another state of the heap', () => {
+    const a = picture(4);
+    const b = picture(6);
+    const info = picture(6); // `info` changed nothing: a new object, the same generation
+    const other = picture(2, 0x40400100); // `use`: another heap
+    const pictures = [a, b, info, null, other];
+    expect(pictureBefore(pictures, 0)).toBeNull();
+    expect(pictureBefore(pictures, 1)).toBe(a);
+    // after `info` the highlight is still the change `b` made, as on the single page
+    expect(pictureBefore(pictures, 2)).toBe(a);
+    expect(pictureBefore(pictures, 4)).toBe(info);
+    expect(pictureBefore([null, b], 1)).toBeNull();
   });
 });
