@@ -22,6 +22,7 @@ import { type AllocatorName, type PlaygroundConfig, parseScript } from '../app/u
 import { button, el } from '../panel/dom';
 import type { HeapModel } from '../heap/model';
 import { HeapPanel } from '../panel/heap-panel';
+import { timelineKey } from '../timeline/timeline-keys';
 import { pictureBefore } from './changed-since';
 import { CompareCheckpoints } from './compare-checkpoints';
 import { BlockNumbers, planCommand, translateAddress } from './compare-commands';
@@ -171,7 +172,7 @@ export class ComparePage {
 
     this.checkpoints = new CompareCheckpoints(this.views.map((v) => v.machine));
     this.liveButton = button('Live', () => this.show(this.records.length - 1), 'button small');
-    document.addEventListener('keydown', (event) => this.timelineKey(event));
+    document.addEventListener('keydown', (event) => this.onTimelineKey(event));
     this.scrubber.addEventListener('input', () => this.show(Number(this.scrubber.value)));
     this.input.addEventListener('keydown', (event) => {
       if (event.key === 'Enter') this.submitInput();
@@ -279,17 +280,12 @@ export class ComparePage {
     this.rewindToShown();
   }
 
-  /** Alt+Left / Alt+Right: the previous / next command; Alt+Home / Alt+End: the first / last. */
-  private timelineKey(event: KeyboardEvent): void {
-    if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
-    const targets: Record<string, number> = {
-      ArrowLeft: this.shownIndex - 1,
-      ArrowRight: this.shownIndex + 1,
-      Home: 0,
-      End: this.records.length - 1,
-    };
-    const target = targets[event.key];
-    if (target === undefined) return;
+  /** The single page's timeline keys: Alt+Left / Alt+Right, Alt+Home / Alt+End. */
+  private onTimelineKey(event: KeyboardEvent): void {
+    const key = timelineKey(event);
+    if (key === null) return;
+    const last = this.records.length - 1;
+    const target = key === 'first' ? 0 : key === 'last' ? last : this.shownIndex + key;
     event.preventDefault(); // Alt+Left would also be the browser's Back
     this.show(Math.max(0, Math.min(this.records.length - 1, target)));
   }
