@@ -64,7 +64,7 @@ export interface CheckpointView {
   commands: string[];
 }
 
-/** 48 MiB: about 780 checkpoints of the PERF.md benchmark session (63 KiB each), far from exhausting a tab. */
+/** 48 MiB: about 950 checkpoints of the PERF.md benchmark session (52 KiB each), far from exhausting a tab. */
 export const DEFAULT_CHECKPOINT_BUDGET = 48 * 1024 * 1024;
 
 export class SessionTimeline {
