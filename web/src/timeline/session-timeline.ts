@@ -90,6 +90,8 @@ export class SessionTimeline {
   onCompare: ((id: number) => void) | null = null;
   /** the marks compared as A and B */
   private comparePair: { a: number; b: number } | null = null;
+  /** moves (goTo, step, switchBranch) asked for and not yet done */
+  private movesWaiting = 0;
 
   constructor(
     private readonly client: CheckpointClient,
@@ -138,7 +140,8 @@ export class SessionTimeline {
   /** Every status report: an idle prompt with nothing left to type is when a checkpoint is taken. */
   status(status: StatusReport): void {
     this.lastStatus = status;
-    if (status.state !== 'idle' || this.discarding || this.saving) return;
+    // nor when a move is waiting: the state being left is not worth a checkpoint
+    if (status.state !== 'idle' || this.movesWaiting > 0 || this.saving) return;
     if (status.keysSeq !== this.host.lastKeysSeq() || status.inputPending > 0) return;
     if (!this.needBoot && this.pendingCommands.length === 0) return;
     this.save();
@@ -191,6 +194,7 @@ export class SessionTimeline {
     this.needBoot = true;
     this.saving = false;
     this.restoring = 0;
+    this.movesWaiting = 0;
     this.memoryBytes = 0;
     this.lastError = '';
     this.busy = Promise.resolve();
@@ -203,7 +207,7 @@ export class SessionTimeline {
    * step one checkpoint each.
    */
   step(where: -1 | 1 | 'first' | 'last'): Promise<void> {
-    return this.queue(async () => {
+    return this.move(async () => {
       const marks = this.store.list();
       const current = this.store.current;
       if (current === null || marks.length === 0) return;
@@ -220,7 +224,7 @@ export class SessionTimeline {
 
   /** Restores a checkpoint and shows it; resolves when it is shown (or refused). */
   goTo(id: number): Promise<void> {
-    return this.queue(() => this.goToNow(id));
+    return this.move(() => this.goToNow(id));
   }
 
   private async goToNow(id: number): Promise<void> {
@@ -233,7 +237,7 @@ export class SessionTimeline {
 
   /** Shows another branch at its newest checkpoint. */
   switchBranch(branch: number): Promise<void> {
-    return this.queue(async () => {
+    return this.move(async () => {
       const newest = this.store.list(branch).at(-1);
       if (newest === undefined) return;
       await this.restore(newest, () => this.store.switchBranch(branch));
@@ -331,6 +335,19 @@ export class SessionTimeline {
     const excess = (this.memoryBytes - this.budgetBytes) / this.memoryBytes;
     const count = Math.max(1, Math.ceil(this.store.size * excess));
     this.client.dropCheckpoints(this.store.dropOldest(count));
+  }
+
+  /** Queues a move; no checkpoint is taken until it is done. */
+  private move(work: () => Promise<void>): Promise<void> {
+    this.movesWaiting++;
+    const epoch = this.epoch;
+    return this.queue(async () => {
+      try {
+        await work();
+      } finally {
+        if (epoch === this.epoch) this.movesWaiting--;
+      }
+    });
   }
 
   private queue(work: () => Promise<void>): Promise<void> {

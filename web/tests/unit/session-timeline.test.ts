@@ -168,6 +168,26 @@ describe('session timeline', () => {
     );
   });
 
+  it('no checkpoint of the state being left while a move waits for a save', async () => {
+    const t = setUp();
+    t.timeline.status(idle(0));
+    await t.releaseSave();
+    const [boot] = t.timeline.store.list();
+    t.type('alloc 1');
+    t.timeline.status(idle(1)); // save of alloc 1 on its way
+    t.type('alloc 2');
+    t.timeline.status(idle(2)); // ignored: a save is on its way
+    const going = t.timeline.goTo(boot!.id); // waits for that save
+    await t.releaseSave();
+    // alloc 2 finished meanwhile, but the page is leaving it: no save, the restore goes out
+    expect(t.client.saves).toHaveLength(0);
+    expect(t.client.restores.map((r) => r.handle)).toEqual([boot!.handle]);
+    t.client.restores.shift()!.resolve();
+    await going;
+    expect(t.labels()).toEqual(['boot', 'alloc 1']);
+    expect(t.timeline.store.current).toBe(boot);
+  });
+
   it('a refused restore changes nothing and says why', async () => {
     const t = setUp();
     t.timeline.status(idle(0));
