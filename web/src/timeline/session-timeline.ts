@@ -182,7 +182,7 @@ export class SessionTimeline {
     const target = this.store.get(ids[current] ?? ids.at(-1) ?? -1);
     this.render();
     if (target === undefined) return Promise.resolve();
-    return this.queue(() => this.restore(target, () => this.store.goTo(target.id)));
+    return this.move(() => this.restore(target, () => this.store.goTo(target.id)));
   }
 
   /** A new timeline (Reset, another image, a fresh worker): the old checkpoints are freed. */
