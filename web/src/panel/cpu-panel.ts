@@ -23,17 +23,18 @@ export class CpuPanel {
   private readonly count = el('span', { className: 'event-count muted' });
   private readonly hideWrites = el('input', { attrs: { type: 'checkbox' } });
   private readonly problems = el('ul', { className: 'cpu-problems' });
-  private readonly list = el('ol', {
-    className: 'event-log',
-    attrs: { role: 'log', 'aria-label': 'Kernel events, newest last' },
-  });
+  /** a plain list: the scroller around it is the live log (role=log on the <ol> would hide its items' list semantics) */
+  private readonly list = el('ol', { className: 'event-log' });
   private readonly empty = el('p', {
     className: 'event-empty muted',
     text: 'No events yet: run a user program (try "run alarm").',
   });
   private readonly scroller = el(
     'div',
-    { className: 'event-log-scroll', attrs: { tabindex: '0', 'aria-label': 'Kernel events' } },
+    {
+      className: 'event-log-scroll',
+      attrs: { tabindex: '0', role: 'log', 'aria-label': 'Kernel events, newest last' },
+    },
     [this.list, this.empty],
   );
   /** the row of each event on the list, by event number */

@@ -323,6 +323,8 @@ describe('rough edges', () => {
     const log = page.locator('.cpu-panel .event-log');
     await expect.poll(() => log.textContent()).toMatch(/Undefined instruction/i);
     expect(await log.textContent()).toMatch(/breakpoint|BRK/i);
+    // the log's items are list items and its error rows are legible (axe: listitem, contrast)
+    expect(await accessibilityViolations(page)).toEqual([]);
   });
 
   it('a long command says how long it runs and how to stop it; Stop is off after halt', async () => {
