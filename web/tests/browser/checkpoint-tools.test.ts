@@ -6,7 +6,7 @@
 // axe stays green. Save session -> Load session in a new page gives the same
 // timeline (labels, branches, transcripts, heap pictures); a damaged file
 // gets one message and changes nothing.
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TestHooks, TimelineSnapshot } from '../../src/app/test-hooks';
