@@ -28,7 +28,7 @@ $(BUILD)/allocplay-tci: emu-glue/src/runner.c $(EMU_DEPS) $(UNICORN_TCI_LIB)
 		$(UNICORN_TCI_LIBS) -o $@
 
 # ---- the WebAssembly module (ES module, runs in Node and in a Web Worker) ----
-EMU_WASM_EXPORTS := create destroy load load_blob reset run send rx_pending tx ram register counter crash \
+EMU_WASM_EXPORTS := create destroy set_engine load load_blob reset run send rx_pending tx ram register counter crash \
 	malloc free checkpoint_save checkpoint_restore checkpoint_free checkpoint_read \
 	checkpoint_serialise checkpoint_deserialise checkpoint_memory
 comma := ,

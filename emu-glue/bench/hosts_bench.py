@@ -12,7 +12,11 @@ count with their block hook; QEMU is counted in a separate run with
 `-singlestep -d exec,nochain` (one log line per executed instruction), which
 Debian's QEMU 7.2 allows without TCG plugins. Wall times are medians.
 
-usage: hosts_bench.py [--runs N] [--ops N] > table.md
+With --hook, each emulator also runs with --engine=hook (Unicorn's block
+hook at every block, the way before patch 0011), in rows after the
+default (inline) ones.
+
+usage: hosts_bench.py [--runs N] [--ops N] [--hook] > table.md
 """
 import argparse
 import os
@@ -87,7 +91,15 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--ops", type=int, default=100000)
+    parser.add_argument("--hook", action="store_true", help="add --engine=hook rows")
     args = parser.parse_args()
+    hosts = dict(HOSTS)
+    if args.hook:
+        for name, make_argv in HOSTS.items():
+            if not name.startswith("QEMU"):
+                hosts[f"{name}, hook engine"] = (
+                    lambda keys, make_argv=make_argv: make_argv(keys) + ["--engine=hook"]
+                )
     command = f"stress {args.ops} 1"
     with tempfile.TemporaryDirectory() as tmp:
         boot_keys = os.path.join(tmp, "boot.bin")
@@ -100,7 +112,7 @@ def main():
         summary = f"stress: {args.ops} ops".encode()
 
         rows = []
-        for name, make_argv in HOSTS.items():
+        for name, make_argv in hosts.items():
             boot, stress = [], []
             for _ in range(args.runs):
                 found, _ = timed_run(make_argv(boot_keys), boot_keys, [PROMPT])

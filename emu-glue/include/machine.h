@@ -53,6 +53,22 @@ typedef struct {
 apg_machine *apg_machine_create(void);
 void apg_machine_destroy(apg_machine *m);
 
+/* How Unicorn counts guest instructions (guest_time.h). Both give the same
+ * guest-visible results; inline (the default) is faster, hook is the way
+ * before Unicorn patch 0011, kept for comparison. */
+typedef enum {
+    APG_ENGINE_INLINE, /* the translated code counts; the block hook runs only when an event is due */
+    APG_ENGINE_HOOK,   /* the block hook runs at every translation block */
+} apg_engine;
+
+/* Any time between runs. False, changing nothing, for an unknown engine or
+ * if Unicorn refuses. */
+bool apg_machine_set_engine(apg_machine *m, apg_engine engine);
+apg_engine apg_machine_engine(const apg_machine *m);
+const char *apg_engine_name(apg_engine engine);
+/* "inline" or "hook"; false for anything else */
+bool apg_engine_parse(const char *name, apg_engine *engine);
+
 /* Copies the raw image (kernel8.img) and powers the machine on with it.
  * Returns false if the image does not fit in RAM or Unicorn fails to start. */
 bool apg_machine_load(apg_machine *m, const uint8_t *image, size_t size);

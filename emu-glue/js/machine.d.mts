@@ -35,16 +35,25 @@ export type MachineEvent =
   | { type: 'powered-off' }
   | { type: 'crashed'; crash: GuestCrash | null };
 
+/** How Unicorn counts guest instructions: 'inline' (the default, faster) or
+ * 'hook' (its block hook at every block, the way before patch 0011). Both
+ * give the same guest-visible results. */
+export type Engine = 'inline' | 'hook';
+export const ENGINES: readonly Engine[];
+
 export interface CreateOptions {
   /** URL of allocplay-emu.mjs (default: next to machine.mjs) */
   moduleUrl?: string | URL;
   /** the .wasm bytes, if the caller already has them */
   wasmBinary?: Uint8Array | ArrayBuffer;
+  /** default 'inline'; anything else throws */
+  engine?: Engine;
 }
 
 export function createMachine(options?: CreateOptions): Promise<Machine>;
 
 export class Machine {
+  readonly engine: Engine;
   onOutput: ((bytes: Uint8Array) => void) | null;
   onEvent: ((event: MachineEvent) => void) | null;
   load(image: Uint8Array | ArrayBuffer): void;

@@ -35,7 +35,13 @@ const isNode = typeof process !== 'undefined' && process.versions?.node !== unde
  * @param {string|URL} [options.moduleUrl] URL of allocplay-emu.mjs
  * @param {Uint8Array|ArrayBuffer} [options.wasmBinary] the .wasm bytes, if already loaded
  */
+/** How Unicorn counts guest instructions (emu-glue/include/machine.h, apg_engine). */
+export const ENGINES = Object.freeze(['inline', 'hook']);
+
 export async function createMachine(options = {}) {
+  const engine = options.engine ?? 'inline';
+  if (!ENGINES.includes(engine))
+    throw new Error(`emu-glue: engine must be one of ${ENGINES.join(', ')}, not ${String(engine)}`);
   const moduleUrl =
     options.moduleUrl ?? new URL(/* @vite-ignore */ './allocplay-emu.mjs', import.meta.url);
   const { default: factory } = await import(/* @vite-ignore */ String(moduleUrl));
@@ -47,7 +53,11 @@ export async function createMachine(options = {}) {
     settings.wasmBinary = await readFile(new URL('./allocplay-emu.wasm', moduleUrl));
   }
   const module = await factory(settings);
-  return new Machine(module);
+  const machine = new Machine(module);
+  if (!module._apg_js_set_engine(machine.handle, ENGINES.indexOf(engine)))
+    throw new Error(`emu-glue: cannot select the ${engine} engine`);
+  machine.engine = engine;
+  return machine;
 }
 
 export class Machine {
@@ -62,6 +72,8 @@ export class Machine {
     /** @type {((event: {type: string, crash?: object}) => void) | null} */
     this.onEvent = null;
     this.pendingOutput = [];
+    /** @type {'inline' | 'hook'} */
+    this.engine = 'inline';
   }
 
   /** Copies bytes into wasm memory, calls fn(pointer, length), frees them. */

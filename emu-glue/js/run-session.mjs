@@ -2,7 +2,9 @@
 // Replays a session in the wasm machine under Node and writes the guest's
 // UART output to stdout, like `allocplay --script`.
 //   node emu-glue/js/run-session.mjs KERNEL.img KEYS.bin [--module allocplay-emu.mjs] [--stats]
-//        [--load ADDRESS=FILE]...   (data in guest RAM at every power-on, like allocplay --load)
+//        [--engine=inline|hook] [--load ADDRESS=FILE]...
+//   --load: data in guest RAM at every power-on, like allocplay --load
+//   --engine=hook: count instructions with Unicorn's block hook (the old way), like allocplay
 import { writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
@@ -16,10 +18,16 @@ if (!kernelPath || !keysPath) {
 const moduleIndex = rest.indexOf('--module');
 const stats = rest.includes('--stats');
 const moduleUrl = moduleIndex >= 0 ? pathToFileURL(rest[moduleIndex + 1]) : undefined;
+const engineArg = rest.find((arg) => arg.startsWith('--engine='));
+const engine = engineArg?.slice('--engine='.length) ?? 'inline';
+if (engine !== 'inline' && engine !== 'hook') {
+  console.error(`run-session: --engine wants inline or hook, not '${engine}'`);
+  process.exit(2);
+}
 
 const started = performance.now();
 let firstIdle = 0;
-const machine = await createMachine({ moduleUrl });
+const machine = await createMachine({ moduleUrl, engine });
 // Synchronous writes: output appears while the guest runs, not when the
 // event loop next gets a turn (the benchmark timestamps it).
 machine.onOutput = (bytes) => {

@@ -5,10 +5,12 @@
  * the clock (as in QEMU), and WFI skips ahead to the next timer event.
  *
  * Instructions are counted a translation block at a time, when the block
- * starts (the block hook is the only per-block cost). The clock remembers
- * that block, so that a stop inside it (an MMIO access that ends the slice,
- * a system register read) can tell the time of the instruction at a given PC
- * and take back what did not run.
+ * starts: by the translated code itself (the inline engine, Unicorn's
+ * UC_CTL_BLOCK_COUNTER from patch 0011, which writes the first five fields
+ * of this struct) or by the block hook (the hook engine). The clock
+ * remembers that block, so that a stop inside it (an MMIO access that ends
+ * the slice, a system register read) can tell the time of the instruction at
+ * a given PC and take back what did not run.
  */
 #ifndef APG_GUEST_TIME_H
 #define APG_GUEST_TIME_H
@@ -19,11 +21,14 @@
 #define GUEST_INSTRUCTION_BYTES 4 /* A64 */
 
 typedef struct {
-    uint64_t base;     /* guest time at this power-on's first instruction, plus WFI skips */
-    uint64_t executed; /* instructions of this power-on, whole blocks counted as they start */
-    bool in_block;     /* the last block counted may still be running */
+    /* the layout of Unicorn's uc_block_counter (machine.c checks it) */
+    uint64_t executed;   /* instructions of this power-on, whole blocks counted as they start */
+    uint64_t next_event; /* from this count on, the block hook runs at every block start */
     uint64_t block_start;
     uint32_t block_instructions;
+    uint32_t in_block; /* the last block counted may still be running */
+
+    uint64_t base; /* guest time at this power-on's first instruction, plus WFI skips */
 } guest_time;
 
 /* Switched on: time 0. */
@@ -57,7 +62,7 @@ static inline uint64_t guest_time_at(const guest_time *t, uint64_t pc)
 /* A block of `size` bytes at `address` starts: count all of it now. */
 static inline void guest_time_count_block(guest_time *t, uint64_t address, uint32_t size)
 {
-    t->in_block = true;
+    t->in_block = 1;
     t->block_start = address;
     t->block_instructions = size / GUEST_INSTRUCTION_BYTES;
     t->executed += size / GUEST_INSTRUCTION_BYTES;
@@ -66,14 +71,14 @@ static inline void guest_time_count_block(guest_time *t, uint64_t address, uint3
 /* The block about to start does not run now (it is counted when it does). */
 static inline void guest_time_skip_block(guest_time *t)
 {
-    t->in_block = false;
+    t->in_block = 0;
 }
 
 /* Emulation stopped with `pc` next: the last block's instructions from pc on did not run. */
 static inline void guest_time_stop_at(guest_time *t, uint64_t pc)
 {
     t->executed = guest_time_at(t, pc) - t->base;
-    t->in_block = false;
+    t->in_block = 0;
 }
 
 /* WFI: the CPU sleeps until guest time `when` (later than now). */

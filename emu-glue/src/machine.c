@@ -76,7 +76,7 @@ struct apg_machine {
     bool ram_used; /* RAM may hold data from an earlier power-on */
     uint64_t pc;   /* where the next slice resumes */
     uint64_t slice_end;
-    uint64_t next_block_event; /* instruction count at which on_block looks closer */
+    apg_engine engine;
     pending_stop pending;
     uint64_t fault_address;
     bool have_fault_address;
@@ -143,7 +143,7 @@ static void schedule_block_event(apg_machine *m)
         if (due < at)
             at = due;
     }
-    m->next_block_event = at;
+    m->time.next_event = at;
 }
 
 static void set_cpu_irq_line(void *ctx, bool level)
@@ -175,12 +175,14 @@ static bool block_event(apg_machine *m)
     return leaves;
 }
 
-/* Runs at the start of every translation block: the hot path is one compare. */
+/* Runs at the start of every translation block (hook engine; the hot path is
+ * one compare), or only of those that start at or after time.next_event
+ * (inline engine: the translated code counts the others itself, the same way). */
 static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *user)
 {
     (void)uc;
     apg_machine *m = user;
-    if (m->time.executed >= m->next_block_event && block_event(m)) {
+    if (m->time.executed >= m->time.next_event && block_event(m)) {
         guest_time_skip_block(&m->time);
         return;
     }
@@ -322,6 +324,25 @@ static bool check(uc_err err, const char *what)
     return true;
 }
 
+/* The inline engine's code writes guest_time as a uc_block_counter. */
+_Static_assert(offsetof(guest_time, executed) == offsetof(uc_block_counter, executed) &&
+                   offsetof(guest_time, next_event) == offsetof(uc_block_counter, limit) &&
+                   offsetof(guest_time, block_start) == offsetof(uc_block_counter, block_start) &&
+                   offsetof(guest_time, block_instructions) ==
+                       offsetof(uc_block_counter, block_instructions) &&
+                   offsetof(guest_time, in_block) == offsetof(uc_block_counter, in_block),
+               "guest_time starts with the fields of uc_block_counter");
+
+/* Inline: the translated code counts instructions into m->time and the block
+ * hook runs only when an event is due; hook: the block hook runs at every
+ * block (Unicorn as it was before patch 0011). */
+static bool apply_engine(apg_machine *m)
+{
+    uc_block_counter *counter =
+        m->engine == APG_ENGINE_INLINE ? (uc_block_counter *)(void *)&m->time : NULL;
+    return check(uc_ctl_set_block_counter(m->uc, counter), "block counter");
+}
+
 static void close_engine(apg_machine *m)
 {
     if (m->uc != NULL) {
@@ -396,7 +417,7 @@ static bool power_on(apg_machine *m, bool guest_reboot)
          check(uc_hook_add(uc, &hook, UC_HOOK_INTR, (void *)on_interrupt, m, 1, 0), "intr hook") &&
          check(uc_hook_add(uc, &hook, UC_HOOK_MEM_INVALID, (void *)on_bad_access, m, 1, 0),
                "memory hook");
-    if (!ok)
+    if (!ok || !apply_engine(m))
         return false;
 
     uint64_t x0 = BOARD_DTB_ADDRESS, pstate = APG_ENTRY_PSTATE, pc = BOARD_KERNEL_LOAD;
@@ -452,6 +473,39 @@ void apg_machine_destroy(apg_machine *m)
     ram_tree_release(&m->tracked);
     shared_bytes_release(&m->cpu_tracked);
     free(m);
+}
+
+bool apg_machine_set_engine(apg_machine *m, apg_engine engine)
+{
+    if (engine != APG_ENGINE_INLINE && engine != APG_ENGINE_HOOK)
+        return false;
+    apg_engine before = m->engine;
+    m->engine = engine;
+    if (m->uc == NULL || apply_engine(m))
+        return true;
+    m->engine = before;
+    return false;
+}
+
+apg_engine apg_machine_engine(const apg_machine *m)
+{
+    return m->engine;
+}
+
+const char *apg_engine_name(apg_engine engine)
+{
+    return engine == APG_ENGINE_HOOK ? "hook" : "inline";
+}
+
+bool apg_engine_parse(const char *name, apg_engine *engine)
+{
+    if (strcmp(name, "inline") == 0)
+        *engine = APG_ENGINE_INLINE;
+    else if (strcmp(name, "hook") == 0)
+        *engine = APG_ENGINE_HOOK;
+    else
+        return false;
+    return true;
 }
 
 bool apg_machine_load(apg_machine *m, const uint8_t *image, size_t size)
@@ -753,7 +807,7 @@ void machine_state_set(apg_machine *m, const machine_state *s)
     m->powered_off = s->powered_off;
     m->pc = s->pc;
     m->time = s->time;
-    m->time.in_block = false;
+    m->time.in_block = 0;
     m->irq = s->irq;
     m->irq.set_cpu_irq_line = set_cpu_irq_line;
     m->irq.ctx = m;

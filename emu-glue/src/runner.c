@@ -29,6 +29,7 @@ typedef struct {
     const char *dump; /* write a memory snapshot here when the guest powers off */
     bool trace;
     bool stats;
+    const char *engine; /* --engine=NAME, NULL: the default */
     const char *loads[APG_MAX_BLOBS]; /* "ADDRESS=FILE": data put in guest RAM */
     size_t load_count;
 } options;
@@ -194,6 +195,8 @@ static int parse_options(int argc, char **argv, options *o)
             o->trace = true;
         else if (strcmp(argv[i], "--stats") == 0)
             o->stats = true;
+        else if (strncmp(argv[i], "--engine=", 9) == 0)
+            o->engine = argv[i] + 9;
         else if (strcmp(argv[i], "--load") == 0 && i + 1 < argc && o->load_count < APG_MAX_BLOBS)
             o->loads[o->load_count++] = argv[++i];
         else if (argv[i][0] != '-' && o->kernel == NULL)
@@ -210,10 +213,12 @@ int main(int argc, char **argv)
     if (parse_options(argc, argv, &o) != 0) {
         fprintf(stderr,
                 "usage: %s [--script FILE] [--dump FILE] [--trace] [--stats] "
-                "[--load ADDRESS=FILE]... kernel8.img\n"
+                "[--engine=inline|hook] [--load ADDRESS=FILE]... kernel8.img\n"
                 "  --load puts FILE's bytes in guest RAM at ADDRESS at every power-on, like\n"
                 "  QEMU's -device loader,file=FILE,addr=ADDRESS,force-raw=on (a .rep trace\n"
-                "  goes to 0x47000000). Ctrl-A X quits an interactive session.\n",
+                "  goes to 0x47000000). --engine=hook counts guest instructions with\n"
+                "  Unicorn's block hook at every block (the old, slower way; the default\n"
+                "  is inline). Ctrl-A X quits an interactive session.\n",
                 argv[0]);
         return 2;
     }
@@ -221,7 +226,16 @@ int main(int argc, char **argv)
     uint8_t *image = read_file(o.kernel, &image_size);
     if (image == NULL)
         return 2;
+    apg_engine engine = APG_ENGINE_INLINE;
+    if (o.engine != NULL && !apg_engine_parse(o.engine, &engine)) {
+        fprintf(stderr, "allocplay: --engine wants inline or hook, not '%s'\n", o.engine);
+        return 2;
+    }
     apg_machine *m = apg_machine_create();
+    if (m != NULL && !apg_machine_set_engine(m, engine)) {
+        fprintf(stderr, "allocplay: cannot select the %s engine\n", apg_engine_name(engine));
+        return 2;
+    }
     if (m == NULL || !apg_machine_load(m, image, image_size)) {
         fprintf(stderr, "allocplay: cannot start the machine with %s\n", o.kernel);
         return 2;

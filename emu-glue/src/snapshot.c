@@ -270,7 +270,7 @@ bool apg_checkpoint_read(const apg_checkpoint *c, uint64_t address, void *out, s
  * 64-bit FNV-1a of everything before it. */
 
 #define FORMAT_MAGIC "APGCKPT1"
-#define FORMAT_VERSION 1u
+#define FORMAT_VERSION 2u /* 2: guest_time starts with the fields of uc_block_counter */
 #define BYTE_ORDER_WORD 0x01020304u
 
 enum {

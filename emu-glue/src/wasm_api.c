@@ -17,6 +17,12 @@ EMSCRIPTEN_KEEPALIVE apg_machine *apg_js_create(void)
     return apg_machine_create();
 }
 
+/* engine: 0 inline, 1 hook (apg_engine) */
+EMSCRIPTEN_KEEPALIVE int apg_js_set_engine(apg_machine *m, int engine)
+{
+    return apg_machine_set_engine(m, (apg_engine)engine);
+}
+
 EMSCRIPTEN_KEEPALIVE void apg_js_destroy(apg_machine *m)
 {
     apg_machine_destroy(m);

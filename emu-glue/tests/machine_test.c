@@ -227,6 +227,25 @@ static void test_guest_time_is_independent_of_slices(apg_machine *m)
     EXPECT(odd == big);
 }
 
+/* The inline engine (the default) and the hook engine count the same
+ * instructions and give the same output, with big slices and with tiny
+ * ones (stops inside blocks); an unknown engine is refused. */
+static void test_engines_agree(apg_machine *m)
+{
+    static char inline_output[1 << 14];
+    uint64_t inline_big = 0, inline_odd = 0, hook_big = 0, hook_odd = 0;
+    EXPECT(apg_machine_engine(m) == APG_ENGINE_INLINE);
+    snprintf(inline_output, sizeof inline_output, "%s", run_timer_guest(m, 1000000, &inline_big));
+    run_timer_guest(m, 7, &inline_odd);
+    EXPECT(apg_machine_set_engine(m, APG_ENGINE_HOOK));
+    EXPECT(strcmp(run_timer_guest(m, 1000000, &hook_big), inline_output) == 0);
+    EXPECT(strcmp(run_timer_guest(m, 7, &hook_odd), inline_output) == 0);
+    EXPECT(hook_big == inline_big && hook_odd == inline_big && inline_odd == inline_big);
+    EXPECT(!apg_machine_set_engine(m, (apg_engine)7));
+    EXPECT(apg_machine_engine(m) == APG_ENGINE_HOOK);
+    EXPECT(apg_machine_set_engine(m, APG_ENGINE_INLINE));
+}
+
 static void collect_log(void *ctx, const char *message)
 {
     char *text = ctx;
@@ -284,6 +303,7 @@ int main(int argc, char **argv)
     test_memory_reads_are_bounded(m);
     test_timer_interrupts(m);
     test_guest_time_is_independent_of_slices(m);
+    test_engines_agree(m);
     test_load_rejects_oversized_images(m);
     test_unmodelled_registers_are_logged(m);
     test_input_the_host_cannot_hold_is_refused(m);

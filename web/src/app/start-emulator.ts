@@ -32,7 +32,7 @@ export function startEmulator(
         type: 'module',
         name: 'allocplay-emulator',
       }),
-    { testHooks: config.testHooks, responseTimeoutMs, heartbeatMs: 2000 },
+    { testHooks: config.testHooks, responseTimeoutMs, heartbeatMs: 2000, engine: config.engine },
   );
   client.start();
   return { client, events };

@@ -10,6 +10,8 @@
  *   lesson=<name or relative URL>           a lesson opened after boot (read by the playground, lessons/)
  *   origin=<origin>                         the page allowed to drive it by postMessage (embed/embed-origins.ts)
  *   kernel=<relative or same-origin URL>    boot this raw image instead of kernel8.img
+ *   engine=inline|hook                      how the emulator counts instructions (default inline;
+ *                                           hook is the slower way before Unicorn patch 0011, for comparison)
  *   test=1                                  test hooks (browser tests only)
  * Anything unknown or malformed is dropped and reported, never executed.
  */
@@ -17,6 +19,8 @@
 export const ALLOCATORS = ['first-fit', 'buddy', 'page', 'bump', 'tlsf'] as const;
 export type AllocatorName = (typeof ALLOCATORS)[number];
 export const PANELS = ['terminal', 'heap', 'table', 'cpu'] as const;
+export const ENGINES = ['inline', 'hook'] as const;
+export type EngineName = (typeof ENGINES)[number];
 export type PanelName = (typeof PANELS)[number];
 
 export interface PlaygroundConfig {
@@ -28,6 +32,7 @@ export interface PlaygroundConfig {
   typing: 'human' | 'instant';
   /** the kernel parameter as given (guest-files.ts resolveKernelUrl decides) */
   kernel: string | null;
+  engine: EngineName;
   testHooks: boolean;
   /** what was ignored, to tell the user */
   warnings: string[];
@@ -79,6 +84,13 @@ export function parseConfig(search: string): PlaygroundConfig {
     if (known.length > 0) panels = [...new Set(known)];
   }
 
+  let engine: EngineName = 'inline';
+  const engineParam = params.get('engine');
+  if (engineParam !== null) {
+    if ((ENGINES as readonly string[]).includes(engineParam)) engine = engineParam as EngineName;
+    else warnings.push(`unknown engine "${engineParam}" ignored`);
+  }
+
   const themeParam = params.get('theme');
   const theme = themeParam === 'light' || themeParam === 'dark' ? themeParam : 'system';
   if (themeParam !== null && theme === 'system')
@@ -92,6 +104,7 @@ export function parseConfig(search: string): PlaygroundConfig {
     embed: params.get('embed') === '1',
     typing: params.get('typing') === 'instant' ? 'instant' : 'human',
     kernel: params.get('kernel'),
+    engine,
     testHooks: params.get('test') === '1',
     warnings,
   };

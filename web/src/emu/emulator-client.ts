@@ -60,6 +60,8 @@ export class EmulatorClient {
       testHooks: boolean;
       responseTimeoutMs: number;
       heartbeatMs: number;
+      /** default 'inline' */
+      engine?: 'inline' | 'hook';
     } = {
       testHooks: false,
       responseTimeoutMs: 1000,
@@ -75,7 +77,12 @@ export class EmulatorClient {
       event.preventDefault();
       this.events.fatal(`The emulator worker failed: ${event.message || 'unknown error'}`);
     };
-    const boot: BootRequest = { type: 'boot', ...this.assets, testHooks: this.options.testHooks };
+    const boot: BootRequest = {
+      type: 'boot',
+      ...this.assets,
+      engine: this.options.engine ?? 'inline',
+      testHooks: this.options.testHooks,
+    };
     this.worker.postMessage(boot);
     this.heartbeat = setInterval(() => this.checkAlive(), this.options.heartbeatMs);
   }

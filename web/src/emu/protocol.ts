@@ -25,6 +25,8 @@ export interface BootRequest {
   moduleUrl: string;
   wasmUrl: string;
   imageUrl: string;
+  /** how the emulator counts instructions (createMachine's engine option) */
+  engine: 'inline' | 'hook';
   /** allow the test-only messages */
   testHooks: boolean;
 }

@@ -173,7 +173,7 @@ async function boot(request: BootRequest): Promise<void> {
     ]);
     const fetched = performance.now();
     post({ type: 'progress', stage: 'start', loaded: 0, total: 0 });
-    machine = await createMachine({ moduleUrl, wasmBinary });
+    machine = await createMachine({ moduleUrl, wasmBinary, engine: request.engine });
     machine.onOutput = (bytes) => output.push(bytes);
     const created = performance.now();
     kernelImage = image;

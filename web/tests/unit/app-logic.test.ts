@@ -12,7 +12,7 @@ import { blockAtOffset, layoutStrip, rowSegments } from '../../src/panel/strip-l
 describe('URL parameters', () => {
   it('reads every documented parameter', () => {
     const config = parseConfig(
-      '?alloc=tlsf&script=alloc%20100%3Binfo&panels=terminal,heap&theme=dark&embed=1&typing=instant',
+      '?alloc=tlsf&script=alloc%20100%3Binfo&panels=terminal,heap&theme=dark&embed=1&typing=instant&engine=hook',
     );
     expect(config).toMatchObject({
       alloc: 'tlsf',
@@ -21,6 +21,7 @@ describe('URL parameters', () => {
       theme: 'dark',
       embed: true,
       typing: 'instant',
+      engine: 'hook',
       testHooks: false,
       warnings: [],
     });
@@ -33,6 +34,7 @@ describe('URL parameters', () => {
       panels: ['terminal', 'heap', 'table', 'cpu'],
       theme: 'system',
       embed: false,
+      engine: 'inline',
     });
   });
 
@@ -45,11 +47,12 @@ describe('URL parameters', () => {
   });
 
   it('drops unknown values with a warning instead of using them', () => {
-    const config = parseConfig('?alloc=slab&panels=heap,bogus&theme=neon');
+    const config = parseConfig('?alloc=slab&panels=heap,bogus&theme=neon&engine=turbo');
     expect(config.alloc).toBeNull();
     expect(config.panels).toEqual(['heap']);
     expect(config.theme).toBe('system');
-    expect(config.warnings).toHaveLength(3);
+    expect(config.engine).toBe('inline');
+    expect(config.warnings).toHaveLength(4);
   });
 
   it('splits scripts on semicolons and newlines and strips control characters', () => {
