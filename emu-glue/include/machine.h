@@ -57,7 +57,7 @@ void apg_machine_destroy(apg_machine *m);
  * guest-visible results; inline (the default) is faster, hook is the way
  * before Unicorn patch 0011, kept for comparison. */
 typedef enum {
-    APG_ENGINE_INLINE, /* the translated code counts; the block hook runs only when an event is due */
+    APG_ENGINE_INLINE, /* the translated code counts; the block hook runs when an event is due */
     APG_ENGINE_HOOK,   /* the block hook runs at every translation block */
 } apg_engine;
 

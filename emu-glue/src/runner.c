@@ -29,7 +29,7 @@ typedef struct {
     const char *dump; /* write a memory snapshot here when the guest powers off */
     bool trace;
     bool stats;
-    const char *engine; /* --engine=NAME, NULL: the default */
+    const char *engine;               /* --engine=NAME, NULL: the default */
     const char *loads[APG_MAX_BLOBS]; /* "ADDRESS=FILE": data put in guest RAM */
     size_t load_count;
 } options;

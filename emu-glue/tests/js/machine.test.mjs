@@ -180,3 +180,29 @@ test('an image that is not the firmware boots: the UART echo kernel answers keys
   // no image header where the firmware has one (0x40080010): nothing for a heap panel
   assert.notEqual(text(machine.read(0x40080010, 4)), 'APGH');
 });
+
+test('the hook engine gives the same output and instruction count as the default', async () => {
+  const moduleUrl = pathToFileURL(env('ALLOCPLAY_EMU_MODULE'));
+  const run = async (engine) => {
+    const m = await createMachine({ moduleUrl, engine });
+    assert.equal(m.engine, engine ?? 'inline');
+    m.load(kernel);
+    m.send('stress 2000 1\r');
+    assert.equal(m.runUntilIdle(), 'idle');
+    const result = { output: text(m.takeOutput()), instructions: m.counters().instructions };
+    m.destroy();
+    return result;
+  };
+  const inline = await run(undefined);
+  const hook = await run('hook');
+  assert.match(inline.output, /stress: 2000 ops/);
+  assert.deepEqual(hook, inline);
+});
+
+test('an unknown engine is refused with one message', async () => {
+  const moduleUrl = pathToFileURL(env('ALLOCPLAY_EMU_MODULE'));
+  await assert.rejects(
+    createMachine({ moduleUrl, engine: 'turbo' }),
+    /engine must be one of inline, hook/,
+  );
+});
