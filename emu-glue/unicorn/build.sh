@@ -60,6 +60,7 @@ wasm | wasm-fpcast)
     # Debian's emscripten imports Debian's node modules (acorn) from here.
     export NODE_PATH="${NODE_PATH:-/usr/share/nodejs}"
     cmake_flags="-DCMAKE_BUILD_TYPE=Release"
+    c_flags="-sSUPPORT_LONGJMP=wasm"
     [ "$variant" = wasm-fpcast ] && skip_patch=0005-tci-typed-helper-calls.patch
     ;;
 *)
