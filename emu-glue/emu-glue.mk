@@ -36,8 +36,8 @@ empty :=
 space := $(empty) $(empty)
 # Guest RAM (128 MiB) and the translation buffer (16 MiB) live in wasm memory.
 EMU_WASM_FLAGS := -O3 -sMODULARIZE=1 -sEXPORT_ES6=1 -sEXPORT_NAME=createAllocplayModule \
-	-sENVIRONMENT=web,worker -sFILESYSTEM=0 -sALLOW_MEMORY_GROWTH=1 \
-	-sINITIAL_MEMORY=192MB -sSUPPORT_LONGJMP=wasm \
+	-sENVIRONMENT=web,worker -sFILESYSTEM=0 \
+	-sINITIAL_MEMORY=192MB $(UNICORN_WASM_LDFLAGS) \
 	-sEXPORTED_FUNCTIONS=$(subst $(space),$(comma),$(addprefix _apg_js_,$(EMU_WASM_EXPORTS)))
 
 $(EMU_BUILD)/allocplay-emu.mjs: emu-glue/src/wasm_api.c $(EMU_DEPS) $(UNICORN_WASM_LIB)
