@@ -8,14 +8,22 @@
 // gets one message and changes nothing.
 import { gunzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TestHooks, TimelineSnapshot } from '../../src/app/test-hooks';
-import type { DecodeResult, HeapModel } from '../../src/heap/model';
+import type { HeapModel } from '../../src/heap/model';
 import { signedBytes } from '../../src/heap/heap-delta-text';
 import { crc32 } from '../../src/util/checksums';
-import { openPage, waitForPrompt } from '../../scripts/harness.mjs';
 import { accessibilityViolations } from './support/accessibility';
+import { pageSessionForThisFile } from './support/page-session';
 import { previewForThisFile } from './support/preview';
+import {
+  atBootCheckpoint,
+  command,
+  drawnModel,
+  okModel,
+  timelineSnapshot,
+  uartText,
+} from './support/timeline-page';
 
 declare global {
   interface Window {
@@ -23,59 +31,29 @@ declare global {
   }
 }
 
-let errors: string[] = [];
 let page: Page;
-let closePage: (() => Promise<void>) | null = null;
 const preview = previewForThisFile();
 
-afterEach(async () => {
-  await closePage?.();
-  closePage = null;
-  expect(errors).toEqual([]);
-});
+const session = pageSessionForThisFile();
 
 async function open(target: Page | null = null): Promise<Page> {
   if (target === null) {
-    ({ page, errors, close: closePage } = await openPage(`${preview.url}?test=1`));
+    ({ page } = await session.open(`${preview.url}?test=1`));
     target = page;
   } else {
     await target.goto(`${preview.url}?test=1`);
   }
-  await waitForPrompt(target);
-  await target.evaluate(() => window.__allocplay.whenCheckpointed());
-  return target;
+  return atBootCheckpoint(target);
 }
 
-const command = (p: Page, line: string): Promise<void> =>
-  p.evaluate(async (l) => {
-    await window.__allocplay.type(`${l}\r`);
-    await window.__allocplay.whenCheckpointed();
-  }, line);
-
-const timeline = async (p: Page = page): Promise<TimelineSnapshot> => {
-  const snapshot = await p.evaluate(() => window.__allocplay.timeline());
-  if (snapshot === null) throw new Error('no timeline');
-  return snapshot;
-};
+const timeline = (p: Page = page): Promise<TimelineSnapshot> => timelineSnapshot(p);
 
 const comparison = (p: Page = page) => p.evaluate(() => window.__allocplay.comparison());
 
 /** The panel's model once the frames that draw what arrived have run. */
-const panelModel = (p: Page = page): Promise<HeapModel | null> =>
-  p.evaluate(async () => {
-    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-    return window.__allocplay.model();
-  });
+const panelModel = (p: Page = page): Promise<HeapModel | null> => drawnModel(p);
 
-const okModel = (result: DecodeResult | null): HeapModel => {
-  if (result?.status !== 'ok') throw new Error(`no heap picture: ${JSON.stringify(result)}`);
-  return result.model;
-};
-
-const uart = async (p: Page = page): Promise<string> =>
-  new TextDecoder('latin1').decode(
-    new Uint8Array(await p.evaluate(() => window.__allocplay.uartBytes())),
-  );
+const uart = (p: Page = page): Promise<string> => uartText(p);
 
 describe('compare two checkpoints', () => {
   it('shows B with what changed since A, in words too; leaving returns to the normal view', async () => {

@@ -3,9 +3,10 @@
 // run a command, restore, and the panel shows the heap of before; the same
 // command typed again prints the same bytes.
 import type { Page } from 'playwright-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TestHooks } from '../../src/app/test-hooks';
-import { openPage, waitForPrompt } from '../../scripts/harness.mjs';
+import { waitForPrompt } from '../../scripts/harness.mjs';
+import { pageSessionForThisFile } from './support/page-session';
 import { previewForThisFile } from './support/preview';
 
 declare global {
@@ -14,20 +15,14 @@ declare global {
   }
 }
 
-let errors: string[] = [];
 let page: Page;
-let closePage: (() => Promise<void>) | null = null;
 
 const preview = previewForThisFile();
 
-afterEach(async () => {
-  await closePage?.();
-  closePage = null;
-  expect(errors).toEqual([]);
-});
+const session = pageSessionForThisFile();
 
 async function open(query = ''): Promise<Page> {
-  ({ page, errors, close: closePage } = await openPage(`${preview.url}?test=1${query}`));
+  ({ page } = await session.open(`${preview.url}?test=1${query}`));
   await waitForPrompt(page);
   return page;
 }

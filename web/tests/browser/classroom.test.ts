@@ -4,10 +4,11 @@
 // the terminal with the keyboard, toolbar actions on a half-typed line, and
 // axe-core's accessibility checks on the main and the embed page.
 import type { Page } from 'playwright-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TestHooks } from '../../src/app/test-hooks';
-import { openPage, waitForPrompt } from '../../scripts/harness.mjs';
+import { waitForPrompt } from '../../scripts/harness.mjs';
 import { accessibilityViolations } from './support/accessibility';
+import { pageSessionForThisFile } from './support/page-session';
 import { previewForThisFile } from './support/preview';
 
 declare global {
@@ -16,20 +17,14 @@ declare global {
   }
 }
 
-let errors: string[] = [];
 let page: Page;
-let closePage: (() => Promise<void>) | null = null;
 
 const preview = previewForThisFile();
 
-afterEach(async () => {
-  await closePage?.();
-  closePage = null;
-  expect(errors).toEqual([]);
-});
+const session = pageSessionForThisFile();
 
 async function open(query = '', viewport = { width: 1400, height: 900 }): Promise<Page> {
-  ({ page, errors, close: closePage } = await openPage(`${preview.url}?test=1${query}`, viewport));
+  ({ page } = await session.open(`${preview.url}?test=1${query}`, viewport));
   await waitForPrompt(page);
   return page;
 }
@@ -377,8 +372,7 @@ describe('rough edges at small sizes', () => {
         blocks.filter((l) => l.label === ''),
         where,
       ).toEqual([]);
-      await closePage?.();
-      closePage = null;
+      await session.close();
     }
   });
 

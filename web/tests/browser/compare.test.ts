@@ -10,11 +10,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { COMPARE_LESSONS } from '../../src/compare/compare-lessons';
 import { failedRequest, fragmentation, infoTotals } from '../../src/compare/figures';
 import type { CompareTestHooks } from '../../src/compare/start-compare';
-import { REPO_ROOT, openPage, waitForPrompt } from '../../scripts/harness.mjs';
+import { REPO_ROOT, waitForPrompt } from '../../scripts/harness.mjs';
+import { pageSessionForThisFile } from './support/page-session';
 import { previewForThisFile } from './support/preview';
 
 declare global {
@@ -25,20 +26,14 @@ declare global {
 
 const ALL = ['first-fit', 'buddy', 'page', 'bump', 'tlsf'];
 
-let errors: string[] = [];
 let page: Page;
-let closePage: (() => Promise<void>) | null = null;
 
 const preview = previewForThisFile();
 
-afterEach(async () => {
-  await closePage?.();
-  closePage = null;
-  expect(errors).toEqual([]);
-});
+const session = pageSessionForThisFile();
 
 async function openCompare(query: string): Promise<void> {
-  ({ page, errors, close: closePage } = await openPage(`${preview.url}?test=1&${query}`));
+  ({ page } = await session.open(`${preview.url}?test=1&${query}`));
   await page.waitForFunction(() => window.__compare !== undefined, null, { timeout: 60_000 });
   await page.evaluate(() => window.__compare.settled());
 }
@@ -391,11 +386,7 @@ describe('compare mode', () => {
   });
 
   it('refuses a bad compare= with one message and gives the ordinary playground', async () => {
-    ({
-      page,
-      errors,
-      close: closePage,
-    } = await openPage(`${preview.url}?test=1&compare=first-fit,nope`));
+    ({ page } = await session.open(`${preview.url}?test=1&compare=first-fit,nope`));
     await waitForPrompt(page, 60_000);
     const note = page.locator('.compare-refused');
     expect(await note.count()).toBe(1);

@@ -7,10 +7,11 @@
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TestHooks } from '../../src/app/test-hooks';
 import { NO_HEAP_DESCRIPTOR } from '../../src/heap/descriptor-locator';
-import { REPO_ROOT, openPage, waitForPrompt } from '../../scripts/harness.mjs';
+import { REPO_ROOT, waitForPrompt } from '../../scripts/harness.mjs';
+import { pageSessionForThisFile } from './support/page-session';
 import { previewForThisFile } from './support/preview';
 
 declare global {
@@ -26,9 +27,7 @@ const TRACE_GOLDEN = join(REPO_ROOT, 'firmware/tests/golden/trace-binary.out');
 /** the machine is shared: a boot may take seconds */
 const PATIENT = { timeout: 20_000 };
 
-let errors: string[] = [];
 let page: Page;
-let closePage: (() => Promise<void>) | null = null;
 
 const preview = previewForThisFile(() => {
   // served from the same origin as the page, as a course would host its own image
@@ -36,14 +35,10 @@ const preview = previewForThisFile(() => {
   copyFileSync(ECHO_IMAGE, join(REPO_ROOT, 'build/web/test-guests/uart_echo.img'));
 });
 
-afterEach(async () => {
-  await closePage?.();
-  closePage = null;
-  expect(errors).toEqual([]);
-});
+const session = pageSessionForThisFile();
 
 async function open(query = ''): Promise<Page> {
-  ({ page, errors, close: closePage } = await openPage(`${preview.url}?test=1${query}`));
+  ({ page } = await session.open(`${preview.url}?test=1${query}`));
   await waitForPrompt(page);
   return page;
 }

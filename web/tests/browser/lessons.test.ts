@@ -8,12 +8,13 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TestHooks } from '../../src/app/test-hooks';
 import type { AllocplayApi } from '../../src/embed/embed-api';
 import { LESSONS } from '../../src/lessons/lesson-catalog';
 import { accessibilityViolations } from './support/accessibility';
-import { freePort, openPage, REPO_ROOT, waitForPrompt } from '../../scripts/harness.mjs';
+import { freePort, REPO_ROOT, waitForPrompt } from '../../scripts/harness.mjs';
+import { pageSessionForThisFile } from './support/page-session';
 import { previewForThisFile } from './support/preview';
 
 declare global {
@@ -38,20 +39,14 @@ const EXPECTED_ERRORS: Record<string, string[]> = {
   ],
 };
 
-let errors: string[] = [];
 let page: Page;
-let closePage: (() => Promise<void>) | null = null;
 
 const preview = previewForThisFile();
 
-afterEach(async () => {
-  await closePage?.();
-  closePage = null;
-  expect(errors).toEqual([]);
-});
+const session = pageSessionForThisFile();
 
 async function open(query: string): Promise<Page> {
-  ({ page, errors, close: closePage } = await openPage(`${preview.url}?test=1${query}`));
+  ({ page } = await session.open(`${preview.url}?test=1${query}`));
   await waitForPrompt(page);
   return page;
 }
@@ -171,7 +166,7 @@ describe('lesson behaviour', () => {
       ['bad/no-steps.json', /"steps" must be a list/],
       ['bad/wrong-type.json', /step 1, command 1 must be a string/],
     ];
-    ({ page, errors, close: closePage } = await openPage('about:blank'));
+    ({ page } = await session.open('about:blank'));
     await page.route(`${preview.url}bad/*`, (route) => {
       const name = new URL(route.request().url()).pathname.replace(/^.*\//, '');
       const body: Record<string, string> = {
@@ -196,7 +191,11 @@ describe('lesson behaviour', () => {
       expect(await page.evaluate(() => window.__allocplay.modelCheck())).toMatch(/^check: OK/);
     }
     // the browser reports the 404 itself; nothing else may go wrong
-    errors.splice(0, errors.length, ...errors.filter((e) => !e.includes('404')));
+    session.errors.splice(
+      0,
+      session.errors.length,
+      ...session.errors.filter((e) => !e.includes('404')),
+    );
   });
 
   it('a lesson page has no serious or critical accessibility violations (axe-core)', async () => {
@@ -307,7 +306,7 @@ describe('embedding API', () => {
   }
 
   async function openCoursePage(url: string, playground: string): Promise<Frame> {
-    ({ page, errors, close: closePage } = await openPage('about:blank'));
+    ({ page } = await session.open('about:blank'));
     if (url.startsWith(preview.url))
       await page.route(url, (route) =>
         route.fulfill({ contentType: 'text/html', body: coursePage(playground) }),
@@ -370,9 +369,8 @@ describe('embedding API', () => {
           'error: Could not open the lesson https://x.test/l.json: it is not a relative address',
         );
       expect(await frame.evaluate(() => window.__allocplay.commands())).toEqual(['alloc 100']);
-      await closePage?.();
-      closePage = null;
-      expect(errors).toEqual([]);
+      await session.close();
+      expect(session.errors).toEqual([]);
 
       // the same playground framed by another origin: refused, told so, heap untouched
       frame = await openCoursePage(`${refused.origin}/heap.html`, playground);

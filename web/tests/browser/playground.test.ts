@@ -4,10 +4,10 @@
 // embed mode, crash and reset, Stop, the watchdog, and a
 // corrupted heap drawn as corrupted. No console errors anywhere.
 import type { Locator, Page } from 'playwright-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TestHooks } from '../../src/app/test-hooks';
 import { Descriptor } from '../../src/heap/abi';
-import { openPage, waitForPrompt } from '../../scripts/harness.mjs';
+import { waitForPrompt } from '../../scripts/harness.mjs';
 import {
   infoBlocks,
   referenceTranscript,
@@ -15,6 +15,7 @@ import {
   sessionLoads,
   sessionNames,
 } from './support/reference';
+import { pageSessionForThisFile } from './support/page-session';
 import { previewForThisFile } from './support/preview';
 
 declare global {
@@ -23,22 +24,16 @@ declare global {
   }
 }
 
-let errors: string[] = [];
 let requests: string[] = [];
 let page: Page;
-let closePage: (() => Promise<void>) | null = null;
 
 const preview = previewForThisFile();
 
-afterEach(async () => {
-  await closePage?.();
-  closePage = null;
-  expect(errors).toEqual([]);
-});
+const session = pageSessionForThisFile();
 
 /** The playground with a browser feature removed before any script runs. */
 async function openPageWithout(feature: string): Promise<void> {
-  ({ page, errors, close: closePage } = await openPage('about:blank'));
+  ({ page } = await session.open('about:blank'));
   await page.addInitScript((name) => {
     delete (window as unknown as Record<string, unknown>)[name];
   }, feature);
@@ -47,7 +42,7 @@ async function openPageWithout(feature: string): Promise<void> {
 
 /** A fresh browser on the playground (test hooks on), at its first prompt. */
 async function open(query = ''): Promise<Page> {
-  ({ page, errors, requests, close: closePage } = await openPage(`${preview.url}?test=1${query}`));
+  ({ page, requests } = await session.open(`${preview.url}?test=1${query}`));
   await waitForPrompt(page);
   return page;
 }

@@ -6,12 +6,21 @@
 // checkpoints with a note; Alt+arrows move from the terminal and never reach
 // the guest; axe stays green.
 import type { Page } from 'playwright-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TestHooks, TimelineSnapshot } from '../../src/app/test-hooks';
-import type { DecodeResult, HeapModel } from '../../src/heap/model';
-import { openPage, waitForPrompt } from '../../scripts/harness.mjs';
+import type { HeapModel } from '../../src/heap/model';
+import { waitForPrompt } from '../../scripts/harness.mjs';
 import { accessibilityViolations } from './support/accessibility';
+import { pageSessionForThisFile } from './support/page-session';
 import { previewForThisFile } from './support/preview';
+import {
+  atBootCheckpoint,
+  command,
+  drawnModel,
+  okModel,
+  timelineSnapshot,
+  uartText,
+} from './support/timeline-page';
 
 declare global {
   interface Window {
@@ -19,17 +28,11 @@ declare global {
   }
 }
 
-let errors: string[] = [];
 let page: Page;
-let closePage: (() => Promise<void>) | null = null;
 
 const preview = previewForThisFile();
 
-afterEach(async () => {
-  await closePage?.();
-  closePage = null;
-  expect(errors).toEqual([]);
-});
+const session = pageSessionForThisFile();
 
 /** A session with a user program that uses alarms, one that mallocs, stress, and another allocator. */
 const SESSION = [
@@ -45,48 +48,23 @@ const SESSION = [
 
 async function open(target: Page | null = null): Promise<Page> {
   if (target === null) {
-    ({ page, errors, close: closePage } = await openPage(`${preview.url}?test=1`));
+    ({ page } = await session.open(`${preview.url}?test=1`));
     target = page;
   } else {
     await target.goto(`${preview.url}?test=1`);
   }
-  await waitForPrompt(target);
-  await target.evaluate(() => window.__allocplay.whenCheckpointed());
-  return target;
+  return atBootCheckpoint(target);
 }
 
-/** Types one command, waits for the prompt and its checkpoint. */
-const command = (p: Page, line: string): Promise<void> =>
-  p.evaluate(async (l) => {
-    await window.__allocplay.type(`${l}\r`);
-    await window.__allocplay.whenCheckpointed();
-  }, line);
-
-const timeline = async (p: Page = page): Promise<TimelineSnapshot> => {
-  const snapshot = await p.evaluate(() => window.__allocplay.timeline());
-  if (snapshot === null) throw new Error('no timeline');
-  return snapshot;
-};
+const timeline = (p: Page = page): Promise<TimelineSnapshot> => timelineSnapshot(p);
 
 /** The panel's model once the frames that draw what arrived have run. */
-const panelModel = (p: Page = page): Promise<HeapModel | null> =>
-  p.evaluate(async () => {
-    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-    return window.__allocplay.model();
-  });
+const panelModel = (p: Page = page): Promise<HeapModel | null> => drawnModel(p);
 
-const uart = async (p: Page = page): Promise<string> =>
-  new TextDecoder('latin1').decode(
-    new Uint8Array(await p.evaluate(() => window.__allocplay.uartBytes())),
-  );
+const uart = (p: Page = page): Promise<string> => uartText(p);
 
 const goTo = (id: number): Promise<void> =>
   page.evaluate((i) => window.__allocplay.timelineGoTo(i), id);
-
-const okModel = (result: DecodeResult | null): HeapModel => {
-  if (result?.status !== 'ok') throw new Error(`no heap picture: ${JSON.stringify(result)}`);
-  return result.model;
-};
 
 describe('timeline', () => {
   it('every checkpoint of a session shows the heap and terminal of a fresh run of its prefix', async () => {
@@ -197,11 +175,7 @@ describe('timeline', () => {
 
   it('a URL script gets a mark per command after the boot checkpoint', async () => {
     const script = encodeURIComponent('alloc 100;alloc 200');
-    ({
-      page,
-      errors,
-      close: closePage,
-    } = await openPage(`${preview.url}?test=1&embed=1&alloc=buddy&script=${script}`));
+    ({ page } = await session.open(`${preview.url}?test=1&embed=1&alloc=buddy&script=${script}`));
     await waitForPrompt(page);
     await page.waitForFunction(() => window.__allocplay.commands().length === 3);
     await page.evaluate(async () => {
