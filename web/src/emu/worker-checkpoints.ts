@@ -88,10 +88,10 @@ export class WorkerCheckpoints {
         try {
           machine.restoreCheckpoint(checkpoint);
         } catch (error) {
-          hooks.afterRestore();
           return this.failure(message, text(error));
+        } finally {
+          hooks.afterRestore();
         }
-        hooks.afterRestore();
         return { type: 'checkpoint-restored', id: message.id, ok: true };
       }
       case 'checkpoint-export': {

@@ -228,6 +228,15 @@ function restart(image: Uint8Array | null): void {
   loop.stop();
   if (image !== null) machine.load(image);
   else machine.reset();
+  runAsAnotherMachine();
+}
+
+/**
+ * The machine is another one now (reset, another image, a restored
+ * checkpoint): nothing pending or watched belongs to it, a user's Stop is
+ * forgotten, and it is reported from scratch (status, heap, cpu) and runs on.
+ */
+function runAsAnotherMachine(): void {
   output.length = 0;
   watcher.forget();
   cpuWatcher.forget();
@@ -235,29 +244,16 @@ function restart(image: Uint8Array | null): void {
   stoppedByUser = false;
   state = 'running';
   postStatus();
-  loop.start();
+  loop?.start();
 }
 
-/**
- * Around a checkpoint restore: the loop stops first; afterwards the machine
- * is reported from scratch (status, heap, cpu) and runs on, as after a
- * reset. A user's Stop is forgotten: the restored machine is another one.
- */
+/** Around a checkpoint restore: the loop stops first; afterwards, as after a reset. */
 const restoreHooks = {
   beforeRestore(): void {
     loop?.stop();
     flushOutput(); // what the machine said before belongs to the old state's transcript
   },
-  afterRestore(): void {
-    output.length = 0;
-    watcher.forget();
-    cpuWatcher.forget();
-    lastInvalidMessage = '';
-    stoppedByUser = false;
-    state = 'running';
-    postStatus();
-    loop?.start();
-  },
+  afterRestore: runAsAnotherMachine,
 };
 
 function handleCheckpoint(message: CheckpointToWorker): void {
