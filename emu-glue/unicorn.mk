@@ -44,9 +44,10 @@ UNICORN_WASM_LIBS = $(UNICORN_WASM_LIB)
 # emcc link flags the library needs: a heap that can hold guest RAM and the
 # 32 MiB translation buffer, and setjmp/longjmp as wasm exceptions, as the
 # library was compiled (build.sh; JS emulation would wrap every TB in a JS
-# call). No EMULATE_FUNCTION_POINTER_CASTS: helper calls are type-correct
-# (patch 0005).
-UNICORN_WASM_LDFLAGS = -sALLOW_MEMORY_GROWTH=1 -sSUPPORT_LONGJMP=wasm
+# call), and a function table that can grow: the WebAssembly tier (patch
+# 0013) puts each compiled block's function there. No
+# EMULATE_FUNCTION_POINTER_CASTS: helper calls are type-correct (patch 0005).
+UNICORN_WASM_LDFLAGS = -sALLOW_MEMORY_GROWTH=1 -sSUPPORT_LONGJMP=wasm -sALLOW_TABLE_GROWTH=1
 # Debian's emcc imports Debian's node modules; Node 20 needs the flag below to
 # run Emscripten 3.1.6 output (its loader misuses Node's global fetch).
 # Host compiler for the native test programs (not $(CC): a project Makefile

@@ -48,25 +48,37 @@ typedef struct {
     uint64_t uart_rx_bytes;
     uint64_t uart_tx_bytes;
     uint64_t slices;
+    uint64_t compiled_blocks; /* blocks the tier engine compiled to WebAssembly since power-on */
 } apg_counters;
 
 apg_machine *apg_machine_create(void);
 void apg_machine_destroy(apg_machine *m);
 
-/* How Unicorn counts guest instructions (guest_time.h). Both give the same
- * guest-visible results; inline (the default) is faster, hook is the way
- * before Unicorn patch 0011, kept for comparison. */
+/* How Unicorn runs and counts guest instructions (guest_time.h). All give
+ * the same guest-visible results. inline (the native default) and tier (the
+ * WebAssembly default) are the fast ways; hook is the way before Unicorn
+ * patch 0011 and inline without tier the way before patch 0013, kept for
+ * comparison. */
 typedef enum {
     APG_ENGINE_INLINE, /* the translated code counts; the block hook runs when an event is due */
     APG_ENGINE_HOOK,   /* the block hook runs at every translation block */
+    APG_ENGINE_TIER,   /* inline, and hot blocks run as WebAssembly functions (wasm build only) */
 } apg_engine;
 
-/* Any time between runs. False, changing nothing, for an unknown engine or
- * if Unicorn refuses. */
+/* The engine a new machine starts with: tier in the WebAssembly build,
+ * inline elsewhere. */
+#ifdef __EMSCRIPTEN__
+#define APG_ENGINE_DEFAULT APG_ENGINE_TIER
+#else
+#define APG_ENGINE_DEFAULT APG_ENGINE_INLINE
+#endif
+
+/* Any time between runs. False, changing nothing, for an unknown engine,
+ * tier outside the WebAssembly build, or if Unicorn refuses. */
 bool apg_machine_set_engine(apg_machine *m, apg_engine engine);
 apg_engine apg_machine_engine(const apg_machine *m);
 const char *apg_engine_name(apg_engine engine);
-/* "inline" or "hook"; false for anything else */
+/* "inline", "hook" or "tier"; false for anything else */
 bool apg_engine_parse(const char *name, apg_engine *engine);
 
 /* Copies the raw image (kernel8.img) and powers the machine on with it.

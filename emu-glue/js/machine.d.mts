@@ -28,6 +28,8 @@ export interface Counters {
   uartRxBytes: number;
   uartTxBytes: number;
   slices: number;
+  /** blocks the tier engine compiled to WebAssembly since power-on (0 for the others) */
+  compiledBlocks: number;
 }
 
 export type MachineEvent =
@@ -35,10 +37,11 @@ export type MachineEvent =
   | { type: 'powered-off' }
   | { type: 'crashed'; crash: GuestCrash | null };
 
-/** How Unicorn counts guest instructions: 'inline' (the default, faster) or
- * 'hook' (its block hook at every block, the way before patch 0011). Both
- * give the same guest-visible results. */
-export type Engine = 'inline' | 'hook';
+/** How Unicorn runs guest code: 'tier' (the default, fastest: hot blocks run
+ * as WebAssembly functions, patch 0013), 'inline' (every block interpreted,
+ * the way before patch 0013) or 'hook' (inline plus its block hook at every
+ * block, the way before patch 0011). All give the same guest-visible results. */
+export type Engine = 'inline' | 'hook' | 'tier';
 export const ENGINES: readonly Engine[];
 
 export interface CreateOptions {
@@ -46,7 +49,7 @@ export interface CreateOptions {
   moduleUrl?: string | URL;
   /** the .wasm bytes, if the caller already has them */
   wasmBinary?: Uint8Array | ArrayBuffer;
-  /** default 'inline'; anything else throws */
+  /** default 'tier'; anything else throws */
   engine?: Engine;
 }
 

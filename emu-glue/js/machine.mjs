@@ -14,7 +14,14 @@
 
 /** Why run() returned, by the C enum apg_run_result. */
 const RUN_RESULTS = ['slice', 'idle', 'powered-off', 'crashed', 'no-image'];
-const COUNTERS = { instructions: 0, resets: 1, uartRxBytes: 2, uartTxBytes: 3, slices: 4 };
+const COUNTERS = {
+  instructions: 0,
+  resets: 1,
+  uartRxBytes: 2,
+  uartTxBytes: 3,
+  slices: 4,
+  compiledBlocks: 5,
+};
 
 // BOARD_RAM_BASE and BOARD_RAM_SIZE of firmware/include/board.h (a web test compares them)
 export const RAM_BASE = 0x40000000;
@@ -36,10 +43,10 @@ const isNode = typeof process !== 'undefined' && process.versions?.node !== unde
  * @param {Uint8Array|ArrayBuffer} [options.wasmBinary] the .wasm bytes, if already loaded
  */
 /** How Unicorn counts guest instructions (emu-glue/include/machine.h, apg_engine). */
-export const ENGINES = Object.freeze(['inline', 'hook']);
+export const ENGINES = Object.freeze(['inline', 'hook', 'tier']);
 
 export async function createMachine(options = {}) {
-  const engine = options.engine ?? 'inline';
+  const engine = options.engine ?? 'tier';
   if (!ENGINES.includes(engine))
     throw new Error(`emu-glue: engine must be one of ${ENGINES.join(', ')}, not ${String(engine)}`);
   const moduleUrl =
@@ -72,8 +79,8 @@ export class Machine {
     /** @type {((event: {type: string, crash?: object}) => void) | null} */
     this.onEvent = null;
     this.pendingOutput = [];
-    /** @type {'inline' | 'hook'} */
-    this.engine = 'inline';
+    /** @type {'inline' | 'hook' | 'tier'} */
+    this.engine = 'tier';
   }
 
   /** Copies bytes into wasm memory, calls fn(pointer, length), frees them. */

@@ -2,9 +2,11 @@
 // Replays a session in the wasm machine under Node and writes the guest's
 // UART output to stdout, like `allocplay --script`.
 //   node emu-glue/js/run-session.mjs KERNEL.img KEYS.bin [--module allocplay-emu.mjs] [--stats]
-//        [--engine=inline|hook] [--load ADDRESS=FILE]...
+//        [--engine=tier|inline|hook] [--load ADDRESS=FILE]...
 //   --load: data in guest RAM at every power-on, like allocplay --load
-//   --engine=hook: count instructions with Unicorn's block hook (the old way), like allocplay
+//   --engine: tier (the default: hot blocks run as WebAssembly functions), inline (all
+//   blocks interpreted, the way before Unicorn patch 0013), hook (also counting with
+//   Unicorn's block hook, the way before patch 0011), like allocplay --engine
 import { writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
@@ -19,9 +21,9 @@ const moduleIndex = rest.indexOf('--module');
 const stats = rest.includes('--stats');
 const moduleUrl = moduleIndex >= 0 ? pathToFileURL(rest[moduleIndex + 1]) : undefined;
 const engineArg = rest.find((arg) => arg.startsWith('--engine='));
-const engine = engineArg?.slice('--engine='.length) ?? 'inline';
-if (engine !== 'inline' && engine !== 'hook') {
-  console.error(`run-session: --engine wants inline or hook, not '${engine}'`);
+const engine = engineArg?.slice('--engine='.length) ?? 'tier';
+if (engine !== 'tier' && engine !== 'inline' && engine !== 'hook') {
+  console.error(`run-session: --engine wants tier, inline or hook, not '${engine}'`);
   process.exit(2);
 }
 
@@ -68,10 +70,11 @@ for (;;) {
 
 if (stats) {
   const seconds = (performance.now() - started) / 1000;
-  const { instructions } = machine.counters();
+  const { instructions, compiledBlocks } = machine.counters();
   console.error(
     `run-session: ${seconds.toFixed(3)} s, ${instructions} guest instructions, ` +
       `${(instructions / seconds / 1e6).toFixed(1)} MIPS, first prompt after ` +
-      `${firstIdle ? (firstIdle - started).toFixed(1) : 0} ms`,
+      `${firstIdle ? (firstIdle - started).toFixed(1) : 0} ms, ${compiledBlocks} blocks compiled ` +
+      `to WebAssembly (${machine.engine} engine)`,
   );
 }

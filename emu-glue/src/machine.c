@@ -335,12 +335,19 @@ _Static_assert(offsetof(guest_time, executed) == offsetof(uc_block_counter, exec
 
 /* Inline: the translated code counts instructions into m->time and the block
  * hook runs only when an event is due; hook: the block hook runs at every
- * block (Unicorn as it was before patch 0011). */
+ * block (Unicorn as it was before patch 0011); tier: inline, and Unicorn
+ * compiles hot blocks to WebAssembly (patch 0013). */
 static bool apply_engine(apg_machine *m)
 {
     uc_block_counter *counter =
-        m->engine == APG_ENGINE_INLINE ? (uc_block_counter *)(void *)&m->time : NULL;
-    return check(uc_ctl_set_block_counter(m->uc, counter), "block counter");
+        m->engine != APG_ENGINE_HOOK ? (uc_block_counter *)(void *)&m->time : NULL;
+    bool ok = check(uc_ctl_set_block_counter(m->uc, counter), "block counter");
+#ifdef __EMSCRIPTEN__
+    ok = ok &&
+         check(uc_ctl(m->uc, UC_CTL_WRITE(UC_CTL_TCI_TIER, 1), (int)(m->engine == APG_ENGINE_TIER)),
+               "WebAssembly tier");
+#endif
+    return ok;
 }
 
 static void close_engine(apg_machine *m)
@@ -456,6 +463,7 @@ apg_machine *apg_machine_create(void)
         free(m);
         return NULL;
     }
+    m->engine = APG_ENGINE_DEFAULT;
     return m;
 }
 
@@ -477,8 +485,12 @@ void apg_machine_destroy(apg_machine *m)
 
 bool apg_machine_set_engine(apg_machine *m, apg_engine engine)
 {
-    if (engine != APG_ENGINE_INLINE && engine != APG_ENGINE_HOOK)
+    if (engine != APG_ENGINE_INLINE && engine != APG_ENGINE_HOOK && engine != APG_ENGINE_TIER)
         return false;
+#ifndef __EMSCRIPTEN__
+    if (engine == APG_ENGINE_TIER)
+        return false; /* Unicorn has the tier only in its WebAssembly build */
+#endif
     apg_engine before = m->engine;
     m->engine = engine;
     if (m->uc == NULL || apply_engine(m))
@@ -494,7 +506,7 @@ apg_engine apg_machine_engine(const apg_machine *m)
 
 const char *apg_engine_name(apg_engine engine)
 {
-    return engine == APG_ENGINE_HOOK ? "hook" : "inline";
+    return engine == APG_ENGINE_HOOK ? "hook" : engine == APG_ENGINE_TIER ? "tier" : "inline";
 }
 
 bool apg_engine_parse(const char *name, apg_engine *engine)
@@ -503,6 +515,8 @@ bool apg_engine_parse(const char *name, apg_engine *engine)
         *engine = APG_ENGINE_INLINE;
     else if (strcmp(name, "hook") == 0)
         *engine = APG_ENGINE_HOOK;
+    else if (strcmp(name, "tier") == 0)
+        *engine = APG_ENGINE_TIER;
     else
         return false;
     return true;
@@ -688,6 +702,9 @@ apg_run_result apg_machine_run(apg_machine *m, uint64_t budget)
     m->counters.instructions = m->time.executed;
     m->counters.uart_rx_bytes = m->uart.rx_bytes;
     m->counters.uart_tx_bytes = m->uart.tx_bytes;
+#ifdef __EMSCRIPTEN__
+    uc_ctl(m->uc, UC_CTL_READ(UC_CTL_TCI_TIER, 1), &m->counters.compiled_blocks);
+#endif
 
     if (err != UC_ERR_OK) {
         record_crash(m, err);

@@ -226,7 +226,7 @@ int main(int argc, char **argv)
     uint8_t *image = read_file(o.kernel, &image_size);
     if (image == NULL)
         return 2;
-    apg_engine engine = APG_ENGINE_INLINE;
+    apg_engine engine = APG_ENGINE_DEFAULT;
     if (o.engine != NULL && !apg_engine_parse(o.engine, &engine)) {
         fprintf(stderr, "allocplay: --engine wants inline or hook, not '%s'\n", o.engine);
         return 2;

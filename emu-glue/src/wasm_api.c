@@ -17,7 +17,7 @@ EMSCRIPTEN_KEEPALIVE apg_machine *apg_js_create(void)
     return apg_machine_create();
 }
 
-/* engine: 0 inline, 1 hook (apg_engine) */
+/* engine: 0 inline, 1 hook, 2 tier (apg_engine) */
 EMSCRIPTEN_KEEPALIVE int apg_js_set_engine(apg_machine *m, int engine)
 {
     return apg_machine_set_engine(m, (apg_engine)engine);
@@ -125,7 +125,14 @@ EMSCRIPTEN_KEEPALIVE int apg_js_register(apg_machine *m, const char *name, uint3
     return 1;
 }
 
-enum { COUNTER_INSTRUCTIONS, COUNTER_RESETS, COUNTER_RX, COUNTER_TX, COUNTER_SLICES };
+enum {
+    COUNTER_INSTRUCTIONS,
+    COUNTER_RESETS,
+    COUNTER_RX,
+    COUNTER_TX,
+    COUNTER_SLICES,
+    COUNTER_COMPILED
+};
 
 EMSCRIPTEN_KEEPALIVE double apg_js_counter(apg_machine *m, int which)
 {
@@ -136,6 +143,7 @@ EMSCRIPTEN_KEEPALIVE double apg_js_counter(apg_machine *m, int which)
     case COUNTER_RX: return (double)c->uart_rx_bytes;
     case COUNTER_TX: return (double)c->uart_tx_bytes;
     case COUNTER_SLICES: return (double)c->slices;
+    case COUNTER_COMPILED: return (double)c->compiled_blocks;
     default: return 0;
     }
 }

@@ -181,28 +181,35 @@ test('an image that is not the firmware boots: the UART echo kernel answers keys
   assert.notEqual(text(machine.read(0x40080010, 4)), 'APGH');
 });
 
-test('the hook engine gives the same output and instruction count as the default', async () => {
+test('the inline and hook engines give the same output and instruction count as the default (tier)', async () => {
   const moduleUrl = pathToFileURL(env('ALLOCPLAY_EMU_MODULE'));
   const run = async (engine) => {
     const m = await createMachine({ moduleUrl, engine });
-    assert.equal(m.engine, engine ?? 'inline');
+    assert.equal(m.engine, engine ?? 'tier');
     m.load(kernel);
     m.send('stress 2000 1\r');
     assert.equal(m.runUntilIdle(), 'idle');
-    const result = { output: text(m.takeOutput()), instructions: m.counters().instructions };
+    const { instructions, compiledBlocks } = m.counters();
+    const result = { output: text(m.takeOutput()), instructions };
     m.destroy();
-    return result;
+    return { result, compiledBlocks };
   };
-  const inline = await run(undefined);
+  const tier = await run(undefined);
+  const inline = await run('inline');
   const hook = await run('hook');
-  assert.match(inline.output, /stress: 2000 ops/);
-  assert.deepEqual(hook, inline);
+  assert.match(tier.result.output, /stress: 2000 ops/);
+  assert.deepEqual(inline.result, tier.result);
+  assert.deepEqual(hook.result, tier.result);
+  // the tier really ran compiled blocks; the others interpret every block
+  assert.ok(tier.compiledBlocks > 50, `${tier.compiledBlocks} blocks compiled`);
+  assert.equal(inline.compiledBlocks, 0);
+  assert.equal(hook.compiledBlocks, 0);
 });
 
 test('an unknown engine is refused with one message', async () => {
   const moduleUrl = pathToFileURL(env('ALLOCPLAY_EMU_MODULE'));
   await assert.rejects(
     createMachine({ moduleUrl, engine: 'turbo' }),
-    /engine must be one of inline, hook/,
+    /engine must be one of inline, hook, tier/,
   );
 });

@@ -10,8 +10,10 @@
  *   lesson=<name or relative URL>           a lesson opened after boot (read by the playground, lessons/)
  *   origin=<origin>                         the page allowed to drive it by postMessage (embed/embed-origins.ts)
  *   kernel=<relative or same-origin URL>    boot this raw image instead of kernel8.img
- *   engine=inline|hook                      how the emulator counts instructions (default inline;
- *                                           hook is the slower way before Unicorn patch 0011, for comparison)
+ *   engine=tier|inline|hook                 how the emulator runs guest code (default tier: hot blocks
+ *                                           as WebAssembly; inline interprets every block, the way before
+ *                                           Unicorn patch 0013; hook also counts with the block hook, the
+ *                                           way before patch 0011; both for comparison)
  *   test=1                                  test hooks (browser tests only)
  * Anything unknown or malformed is dropped and reported, never executed.
  */
@@ -19,7 +21,7 @@
 export const ALLOCATORS = ['first-fit', 'buddy', 'page', 'bump', 'tlsf'] as const;
 export type AllocatorName = (typeof ALLOCATORS)[number];
 export const PANELS = ['terminal', 'heap', 'table', 'cpu'] as const;
-export const ENGINES = ['inline', 'hook'] as const;
+export const ENGINES = ['tier', 'inline', 'hook'] as const;
 export type EngineName = (typeof ENGINES)[number];
 export type PanelName = (typeof PANELS)[number];
 
@@ -84,7 +86,7 @@ export function parseConfig(search: string): PlaygroundConfig {
     if (known.length > 0) panels = [...new Set(known)];
   }
 
-  let engine: EngineName = 'inline';
+  let engine: EngineName = 'tier';
   const engineParam = params.get('engine');
   if (engineParam !== null) {
     if ((ENGINES as readonly string[]).includes(engineParam)) engine = engineParam as EngineName;

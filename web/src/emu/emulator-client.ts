@@ -60,8 +60,8 @@ export class EmulatorClient {
       testHooks: boolean;
       responseTimeoutMs: number;
       heartbeatMs: number;
-      /** default 'inline' */
-      engine?: 'inline' | 'hook';
+      /** default 'tier' */
+      engine?: 'tier' | 'inline' | 'hook';
     } = {
       testHooks: false,
       responseTimeoutMs: 1000,
@@ -80,7 +80,7 @@ export class EmulatorClient {
     const boot: BootRequest = {
       type: 'boot',
       ...this.assets,
-      engine: this.options.engine ?? 'inline',
+      engine: this.options.engine ?? 'tier',
       testHooks: this.options.testHooks,
     };
     this.worker.postMessage(boot);

@@ -26,7 +26,7 @@ export interface BootRequest {
   wasmUrl: string;
   imageUrl: string;
   /** how the emulator counts instructions (createMachine's engine option) */
-  engine: 'inline' | 'hook';
+  engine: 'tier' | 'inline' | 'hook';
   /** allow the test-only messages */
   testHooks: boolean;
 }

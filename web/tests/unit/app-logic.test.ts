@@ -34,8 +34,13 @@ describe('URL parameters', () => {
       panels: ['terminal', 'heap', 'table', 'cpu'],
       theme: 'system',
       embed: false,
-      engine: 'inline',
+      engine: 'tier',
     });
+  });
+
+  it('takes each engine by name', () => {
+    for (const engine of ['tier', 'inline', 'hook'])
+      expect(parseConfig(`?engine=${engine}`)).toMatchObject({ engine, warnings: [] });
   });
 
   it('knows the cpu panel, alone or with others', () => {
@@ -51,7 +56,7 @@ describe('URL parameters', () => {
     expect(config.alloc).toBeNull();
     expect(config.panels).toEqual(['heap']);
     expect(config.theme).toBe('system');
-    expect(config.engine).toBe('inline');
+    expect(config.engine).toBe('tier');
     expect(config.warnings).toHaveLength(4);
   });
 
