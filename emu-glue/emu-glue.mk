@@ -28,7 +28,7 @@ $(BUILD)/allocplay-tci: emu-glue/src/runner.c $(EMU_DEPS) $(UNICORN_TCI_LIB)
 		$(UNICORN_TCI_LIBS) -o $@
 
 # ---- the WebAssembly module (ES module, runs in Node and in a Web Worker) ----
-EMU_WASM_EXPORTS := create destroy set_engine load load_blob reset run send rx_pending tx ram register counter crash \
+EMU_WASM_EXPORTS := create destroy set_engine set_tier_limits load load_blob reset run send rx_pending tx ram register counter crash \
 	malloc free checkpoint_save checkpoint_restore checkpoint_free checkpoint_read \
 	checkpoint_serialise checkpoint_deserialise checkpoint_memory
 comma := ,
@@ -87,7 +87,9 @@ emu-test: $(BUILD)/tests/machine_test $(BUILD)/tests/snapshot_test $(GUEST_IMAGE
 	$(EMU_JS_TEST_ENV) node --test emu-glue/tests/js/
 
 # The conformance test: the same sessions, byte-identical on every host.
-CONFORMANCE_HOSTS := qemu native native-tci wasm
+# wasm-every-block: the wasm module with its tier compiling every block at its
+# first start (scripts/run-session.sh).
+CONFORMANCE_HOSTS := qemu native native-tci wasm wasm-every-block
 # Test guests whose output must match QEMU's too: the CPU state at the first
 # instruction, and timer interrupts through the GIC at EL1 and EL0.
 CONFORMANCE_GUESTS := entry_state timer_irq

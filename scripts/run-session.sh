@@ -1,6 +1,9 @@
 #!/bin/bash
 # Replays one session script on one host and prints the guest's serial output.
-#   usage: scripts/run-session.sh <qemu|native|native-tci|wasm> <kernel8.img> <keys.bin> [ADDRESS=FILE...]
+#   usage: scripts/run-session.sh <qemu|native|native-tci|wasm|wasm-every-block> <kernel8.img> <keys.bin> [ADDRESS=FILE...]
+# wasm-every-block is wasm with the tier compiling every block the first time
+# it runs (the default waits for 40 starts): it checks the compiler on all of
+# the guest's code, not only the hot loops.
 # Each ADDRESS=FILE puts the file's bytes in guest RAM at ADDRESS (a .rep
 # trace goes to 0x47000000): QEMU's -device loader, allocplay's --load.
 # keys.bin holds the exact keystrokes (scripts/session_bytes.py makes it from a
@@ -32,6 +35,10 @@ native-tci)
 wasm)
     exec timeout 600 node emu-glue/js/run-session.mjs "$kernel" "$session" --module build/emu/allocplay-emu.mjs \
         "${runner_loads[@]}"
+    ;;
+wasm-every-block)
+    exec timeout 600 node emu-glue/js/run-session.mjs "$kernel" "$session" --module build/emu/allocplay-emu.mjs \
+        --tier-limits=1,0 "${runner_loads[@]}"
     ;;
 *)
     echo "unknown host '$host'" >&2

@@ -77,6 +77,12 @@ typedef enum {
  * tier outside the WebAssembly build, or if Unicorn refuses. */
 bool apg_machine_set_engine(apg_machine *m, apg_engine engine);
 apg_engine apg_machine_engine(const apg_machine *m);
+/* The tier engine's limits, for tests: a block is compiled when it starts
+ * for the hot_entries'th time, and every compiled block is dropped when one
+ * more than max_functions would be (0: Unicorn's defaults, 40 and 1024).
+ * hot_entries 1 runs every block through the compiler. False outside the
+ * WebAssembly build. */
+bool apg_machine_set_tier_limits(apg_machine *m, unsigned hot_entries, unsigned max_functions);
 const char *apg_engine_name(apg_engine engine);
 /* "inline", "hook" or "tier"; false for anything else */
 bool apg_engine_parse(const char *name, apg_engine *engine);

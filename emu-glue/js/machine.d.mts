@@ -57,6 +57,10 @@ export function createMachine(options?: CreateOptions): Promise<Machine>;
 
 export class Machine {
   readonly engine: Engine;
+  /** For tests: the tier engine compiles a block at its hotEntries'th start and
+   * drops every compiled block when one more than maxFunctions would be
+   * (0: the defaults, 40 and 1024). Throws outside the tier's build. */
+  setTierLimits(hotEntries: number, maxFunctions: number): void;
   onOutput: ((bytes: Uint8Array) => void) | null;
   onEvent: ((event: MachineEvent) => void) | null;
   load(image: Uint8Array | ArrayBuffer): void;

@@ -83,6 +83,16 @@ export class Machine {
     this.engine = 'tier';
   }
 
+  /**
+   * The tier engine's limits, for tests (machine.h): compile a block when it
+   * starts for the hotEntries'th time, drop every compiled block when one more
+   * than maxFunctions would be; 0 keeps Unicorn's defaults (40, 1024).
+   */
+  setTierLimits(hotEntries, maxFunctions) {
+    if (!this.module._apg_js_set_tier_limits(this.handle, hotEntries, maxFunctions))
+      throw new Error('emu-glue: cannot set the tier limits');
+  }
+
   /** Copies bytes into wasm memory, calls fn(pointer, length), frees them. */
   withBytes(bytes, fn) {
     const m = this.module;

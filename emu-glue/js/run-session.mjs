@@ -2,7 +2,7 @@
 // Replays a session in the wasm machine under Node and writes the guest's
 // UART output to stdout, like `allocplay --script`.
 //   node emu-glue/js/run-session.mjs KERNEL.img KEYS.bin [--module allocplay-emu.mjs] [--stats]
-//        [--engine=tier|inline|hook] [--load ADDRESS=FILE]...
+//        [--engine=tier|inline|hook] [--tier-limits=HOT,MAX] [--load ADDRESS=FILE]...
 //   --load: data in guest RAM at every power-on, like allocplay --load
 //   --engine: tier (the default: hot blocks run as WebAssembly functions), inline (all
 //   blocks interpreted, the way before Unicorn patch 0013), hook (also counting with
@@ -30,6 +30,12 @@ if (engine !== 'tier' && engine !== 'inline' && engine !== 'hook') {
 const started = performance.now();
 let firstIdle = 0;
 const machine = await createMachine({ moduleUrl, engine });
+// --tier-limits=1,16: every block through the compiler, dropped every 16 (tests)
+const limitsArg = rest.find((arg) => arg.startsWith('--tier-limits='));
+if (limitsArg) {
+  const [hot, max] = limitsArg.slice('--tier-limits='.length).split(',').map(Number);
+  machine.setTierLimits(hot, max);
+}
 // Synchronous writes: output appears while the guest runs, not when the
 // event loop next gets a turn (the benchmark timestamps it).
 machine.onOutput = (bytes) => {

@@ -77,6 +77,7 @@ struct apg_machine {
     uint64_t pc;   /* where the next slice resumes */
     uint64_t slice_end;
     apg_engine engine;
+    unsigned tier_hot_entries, tier_max_functions; /* 0: Unicorn's defaults */
     pending_stop pending;
     uint64_t fault_address;
     bool have_fault_address;
@@ -344,7 +345,8 @@ static bool apply_engine(apg_machine *m)
     bool ok = check(uc_ctl_set_block_counter(m->uc, counter), "block counter");
 #ifdef __EMSCRIPTEN__
     ok = ok &&
-         check(uc_ctl(m->uc, UC_CTL_WRITE(UC_CTL_TCI_TIER, 1), (int)(m->engine == APG_ENGINE_TIER)),
+         check(uc_ctl(m->uc, UC_CTL_WRITE(UC_CTL_TCI_TIER, 3), (int)(m->engine == APG_ENGINE_TIER),
+                      (int)m->tier_hot_entries, (int)m->tier_max_functions),
                "WebAssembly tier");
 #endif
     return ok;
@@ -496,6 +498,22 @@ bool apg_machine_set_engine(apg_machine *m, apg_engine engine)
     if (m->uc == NULL || apply_engine(m))
         return true;
     m->engine = before;
+    return false;
+}
+
+bool apg_machine_set_tier_limits(apg_machine *m, unsigned hot_entries, unsigned max_functions)
+{
+#ifdef __EMSCRIPTEN__
+    unsigned hot_before = m->tier_hot_entries, max_before = m->tier_max_functions;
+    m->tier_hot_entries = hot_entries;
+    m->tier_max_functions = max_functions;
+    if (m->uc == NULL || apply_engine(m))
+        return true;
+    m->tier_hot_entries = hot_before;
+    m->tier_max_functions = max_before;
+#else
+    (void)m, (void)hot_entries, (void)max_functions;
+#endif
     return false;
 }
 

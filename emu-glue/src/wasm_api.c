@@ -23,6 +23,12 @@ EMSCRIPTEN_KEEPALIVE int apg_js_set_engine(apg_machine *m, int engine)
     return apg_machine_set_engine(m, (apg_engine)engine);
 }
 
+EMSCRIPTEN_KEEPALIVE int apg_js_set_tier_limits(apg_machine *m, unsigned hot_entries,
+                                                unsigned max_functions)
+{
+    return apg_machine_set_tier_limits(m, hot_entries, max_functions);
+}
+
 EMSCRIPTEN_KEEPALIVE void apg_js_destroy(apg_machine *m)
 {
     apg_machine_destroy(m);

@@ -206,6 +206,35 @@ test('the inline and hook engines give the same output and instruction count as 
   assert.equal(hook.compiledBlocks, 0);
 });
 
+test('the tier compiling every block, and dropping them every 8, prints what the interpreter prints', async () => {
+  const moduleUrl = pathToFileURL(env('ALLOCPLAY_EMU_MODULE'));
+  const run = async (engine, limits) => {
+    const m = await createMachine({ moduleUrl, engine });
+    if (limits) m.setTierLimits(...limits);
+    m.load(kernel);
+    for (const command of ['stress 300 2', 'use buddy', 'alloc 100', 'run alarm', 'fault undef']) {
+      m.send(`${command}\r`);
+      assert.equal(m.runUntilIdle(), 'idle', command);
+    }
+    const { instructions, compiledBlocks } = m.counters();
+    const result = { output: text(m.takeOutput()), instructions };
+    m.destroy();
+    return { result, compiledBlocks };
+  };
+  const inline = await run('inline');
+  const everyBlock = await run('tier', [1, 0]);
+  const dropping = await run('tier', [1, 8]);
+  assert.match(inline.result.output, /stress: 300 ops/);
+  assert.deepEqual(everyBlock.result, inline.result);
+  assert.deepEqual(dropping.result, inline.result);
+  // dropped and compiled again: more compiles than with room for all
+  assert.ok(everyBlock.compiledBlocks > 100, `${everyBlock.compiledBlocks} compiled`);
+  assert.ok(
+    dropping.compiledBlocks > everyBlock.compiledBlocks,
+    `${dropping.compiledBlocks} compiled with 8 kept, ${everyBlock.compiledBlocks} with all`,
+  );
+});
+
 test('an unknown engine is refused with one message', async () => {
   const moduleUrl = pathToFileURL(env('ALLOCPLAY_EMU_MODULE'));
   await assert.rejects(
