@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "ram_pages.h"
 
+#include "byte_compare.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,24 +77,18 @@ void ram_tree_release(ram_tree *t)
 
 static bool is_zero(const uint8_t *bytes)
 {
-    static const uint8_t zeros[RAM_PAGE_SIZE];
-    return memcmp(bytes, zeros, RAM_PAGE_SIZE) == 0;
+    return bytes_zero(bytes, RAM_PAGE_SIZE);
 }
 
 static bool any_dirty(const uint8_t *dirty, size_t first)
 {
-    for (size_t i = 0; i < RAM_PAGES_PER_LEAF; i++) {
-        if (dirty[first + i])
-            return true;
-    }
-    return false;
+    return !bytes_zero(dirty + first, RAM_PAGES_PER_LEAF);
 }
 
-/* The current bytes of one page as a shared page: the old one if equal. */
 static bool capture_page(ram_page **slot, const uint8_t *bytes)
 {
     ram_page *old = *slot;
-    if (old == NULL ? is_zero(bytes) : memcmp(old->bytes, bytes, RAM_PAGE_SIZE) == 0)
+    if (old == NULL ? is_zero(bytes) : bytes_equal(old->bytes, bytes, RAM_PAGE_SIZE))
         return true;
     ram_page *p = NULL;
     if (!is_zero(bytes)) {

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "shared_bytes.h"
 
+#include "byte_compare.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,15 +65,6 @@ bool shared_bytes_copy(shared_bytes *out, const shared_bytes *b)
     return true;
 }
 
-static bool all_zero(const uint8_t *bytes, size_t count)
-{
-    for (size_t i = 0; i < count; i++) {
-        if (bytes[i] != 0)
-            return false;
-    }
-    return true;
-}
-
 bool shared_bytes_capture(shared_bytes *out, const shared_bytes *base, const uint8_t *bytes,
                           size_t size)
 {
@@ -86,10 +79,10 @@ bool shared_bytes_capture(shared_bytes *out, const shared_bytes *base, const uin
         size_t count = size - i * SHARED_CHUNK_SIZE;
         if (count > SHARED_CHUNK_SIZE)
             count = SHARED_CHUNK_SIZE;
-        if (all_zero(piece, count))
+        if (bytes_zero(piece, count))
             continue;
         shared_chunk *old = same_shape ? base->chunks[i] : NULL;
-        if (old != NULL && memcmp(old->bytes, piece, count) == 0) {
+        if (old != NULL && bytes_equal(old->bytes, piece, count)) {
             old->refs++;
             out->chunks[i] = old;
             continue;
