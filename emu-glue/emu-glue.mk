@@ -56,7 +56,8 @@ emu-wasm: $(EMU_BUILD)/allocplay-emu.mjs
 GUEST_SRC := $(wildcard emu-glue/tests/guests/*.S)
 GUEST_IMAGES := $(patsubst emu-glue/tests/guests/%.S,$(BUILD)/tests/guests/%.img,$(GUEST_SRC))
 
-$(BUILD)/tests/guests/%.img: emu-glue/tests/guests/%.S emu-glue/tests/guests/guest.ld
+$(BUILD)/tests/guests/%.img: emu-glue/tests/guests/%.S emu-glue/tests/guests/guest.ld \
+		$(wildcard emu-glue/tests/guests/*.inc)
 	@mkdir -p $(dir $@)
 	$(call quiet,GUEST,$@)$(FW_CC) -nostdlib -static -mcpu=cortex-a53 \
 		-Wl,-T,emu-glue/tests/guests/guest.ld -Wl,--build-id=none -Wl,--no-warn-rwx-segments \

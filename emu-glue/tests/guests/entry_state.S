@@ -69,21 +69,9 @@ show:
     cbz     w10, 3f
     str     w10, [x24]
     b       2b
-3:  mov     x11, #60
-4:  lsr     x10, x1, x11
-    and     x10, x10, #0xf
-    cmp     x10, #10
-    add     x12, x10, #'0'
-    add     x13, x10, #('a' - 10)
-    csel    x10, x12, x13, lo
-    str     w10, [x24]
-    subs    x11, x11, #4
-    b.pl    4b
-    mov     w10, #'\r'
-    str     w10, [x24]
-    mov     w10, #'\n'
-    str     w10, [x24]
-    ret
+3:  b       uart_hex /* returns to show's caller */
+
+#include "uart_hex.inc"
 
 name_x0:        .asciz "x0        "
 name_x1:        .asciz "x1        "

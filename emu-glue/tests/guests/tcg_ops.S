@@ -46,7 +46,7 @@ one_input:
     lsr     x20, x20, #3
 print:
     ldr     x1, [x19], #8
-    bl      hex
+    bl      uart_hex
     subs    x20, x20, #1
     b.ne    print
 
@@ -177,23 +177,7 @@ compute:
     R mov x2, x5
     ret
 
-/* hex: prints x1 as 16 hex digits, CR LF */
-hex:
-    mov     x11, #60
-8:  lsr     x10, x1, x11
-    and     x10, x10, #0xf
-    cmp     x10, #10
-    add     x12, x10, #'0'
-    add     x13, x10, #('a' - 10)
-    csel    x10, x12, x13, lo
-    str     w10, [x24]
-    subs    x11, x11, #4
-    b.pl    8b
-    mov     w10, #'\r'
-    str     w10, [x24]
-    mov     w10, #'\n'
-    str     w10, [x24]
-    ret
+#include "uart_hex.inc"
 
     .balign 16
 inputs:
