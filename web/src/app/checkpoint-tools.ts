@@ -13,6 +13,7 @@ import type { ArchivedCheckpoint } from '../session/session-archive';
 import { SessionControls } from '../session/session-controls';
 import type { CheckpointEntry } from '../timeline/checkpoint-store';
 import type { SessionTimeline } from '../timeline/session-timeline';
+import { concatBytes } from '../util/bytes';
 
 export interface CheckpointToolsHost {
   timeline: SessionTimeline;
@@ -88,7 +89,7 @@ export class CheckpointTools {
     const list = entries.map((e): ArchivedCheckpoint => {
       // built from the parent's (entries come after their parents): no quadratic walk
       const before = e.parent === null ? new Uint8Array(0) : transcripts.get(e.parent.id)!;
-      const transcript = concat([before, ...e.output]);
+      const transcript = concatBytes([before, ...e.output]);
       transcripts.set(e.id, transcript);
       return {
         handle: e.handle,
@@ -131,14 +132,4 @@ function picturesUpTo(entry: CheckpointEntry): HeapModel[] {
   for (let e: CheckpointEntry | null = entry; e !== null; e = e.parent)
     if (e.heap?.status === 'ok') models.push(e.heap.model);
   return models.reverse();
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }

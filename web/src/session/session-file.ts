@@ -21,6 +21,7 @@
  * exactly this gets one message and nothing else happens: the reader checks
  * every length against what is left before it reads, and the CRC first.
  */
+import { concatBytes } from '../util/bytes';
 import { crc32 } from '../util/checksums';
 
 export const SESSION_MAGIC = 'APGSESS\0';
@@ -353,7 +354,9 @@ function parse(data: Uint8Array): LoadedSession {
   for (const [i, c] of meta.checkpoints.entries()) {
     const added = r.block(`checkpoint ${i}'s transcript`);
     const transcript =
-      c.transcript === 'after-parent' ? concat(checkpoints[c.parent]!.transcript, added) : added;
+      c.transcript === 'after-parent'
+        ? concatBytes([checkpoints[c.parent]!.transcript, added])
+        : added;
     const kind = r.u32(`checkpoint ${i}'s kind`);
     let state: () => Uint8Array;
     if (kind === 0) {
@@ -414,13 +417,6 @@ function pagedCheckpoint(
 function headFits(head: Uint8Array, pages: number): boolean {
   const layout = checkpointLayout(head, head.length + pages * (4 + PAGE) + CKPT_TRAILER);
   return layout !== null && layout.head === head.length && layout.pages === pages;
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }
 
 /** One message when the session was saved with another kernel image than the page runs, else null. */

@@ -17,6 +17,7 @@
  * read it through this API.
  */
 import type { DecodeResult } from '../heap/model';
+import { concatBytes } from '../util/bytes';
 
 export interface CheckpointEntry {
   /** the store's own id, increasing in creation order */
@@ -138,7 +139,7 @@ export class CheckpointStore {
     const chunks: Uint8Array[] = [];
     for (let e: CheckpointEntry | null = entry; e !== null; e = e.parent)
       chunks.unshift(...e.output);
-    return concat(chunks);
+    return concatBytes(chunks);
   }
 
   /** Every command line typed up to the checkpoint, oldest first. */
@@ -200,14 +201,4 @@ export class CheckpointStore {
       if (e.branch === branch && (newest === null || e.id > newest.id)) newest = e;
     return newest;
   }
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
 }
