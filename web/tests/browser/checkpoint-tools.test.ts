@@ -9,7 +9,7 @@
 import { gunzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import type { TestHooks, TimelineSnapshot } from '../../src/app/test-hooks';
+import type { TimelineSnapshot } from '../../src/app/test-hooks';
 import type { HeapModel } from '../../src/heap/model';
 import { signedBytes } from '../../src/heap/heap-delta-text';
 import { crc32 } from '../../src/util/checksums';
@@ -24,12 +24,6 @@ import {
   timelineSnapshot,
   uartText,
 } from './support/timeline-page';
-
-declare global {
-  interface Window {
-    __allocplay: TestHooks;
-  }
-}
 
 let page: Page;
 const preview = previewForThisFile();

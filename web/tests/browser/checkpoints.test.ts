@@ -4,16 +4,9 @@
 // command typed again prints the same bytes.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import type { TestHooks } from '../../src/app/test-hooks';
 import { waitForPrompt } from '../../scripts/harness.mjs';
 import { pageSessionForThisFile } from './support/page-session';
 import { previewForThisFile } from './support/preview';
-
-declare global {
-  interface Window {
-    __allocplay: TestHooks;
-  }
-}
 
 let page: Page;
 

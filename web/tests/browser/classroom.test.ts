@@ -5,17 +5,10 @@
 // axe-core's accessibility checks on the main and the embed page.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import type { TestHooks } from '../../src/app/test-hooks';
 import { waitForPrompt } from '../../scripts/harness.mjs';
 import { accessibilityViolations } from './support/accessibility';
 import { pageSessionForThisFile } from './support/page-session';
 import { previewForThisFile } from './support/preview';
-
-declare global {
-  interface Window {
-    __allocplay: TestHooks;
-  }
-}
 
 let page: Page;
 

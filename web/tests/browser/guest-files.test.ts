@@ -8,17 +8,10 @@ import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import type { TestHooks } from '../../src/app/test-hooks';
 import { NO_HEAP_DESCRIPTOR } from '../../src/heap/descriptor-locator';
 import { REPO_ROOT, waitForPrompt } from '../../scripts/harness.mjs';
 import { pageSessionForThisFile } from './support/page-session';
 import { previewForThisFile } from './support/preview';
-
-declare global {
-  interface Window {
-    __allocplay: TestHooks;
-  }
-}
 
 const ECHO_IMAGE = join(REPO_ROOT, 'build/tests/guests/uart_echo.img');
 const BINARY_TRACE = join(REPO_ROOT, 'firmware/tests/traces/binary.rep');

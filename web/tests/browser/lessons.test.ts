@@ -9,7 +9,6 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import type { TestHooks } from '../../src/app/test-hooks';
 import type { AllocplayApi } from '../../src/embed/embed-api';
 import { LESSONS } from '../../src/lessons/lesson-catalog';
 import { accessibilityViolations } from './support/accessibility';
@@ -19,7 +18,6 @@ import { previewForThisFile } from './support/preview';
 
 declare global {
   interface Window {
-    __allocplay: TestHooks;
     allocplay: AllocplayApi;
   }
 }

@@ -5,7 +5,6 @@
 // corrupted heap drawn as corrupted. No console errors anywhere.
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import type { TestHooks } from '../../src/app/test-hooks';
 import { Descriptor } from '../../src/heap/abi';
 import { waitForPrompt } from '../../scripts/harness.mjs';
 import {
@@ -17,12 +16,6 @@ import {
 } from './support/reference';
 import { pageSessionForThisFile } from './support/page-session';
 import { previewForThisFile } from './support/preview';
-
-declare global {
-  interface Window {
-    __allocplay: TestHooks;
-  }
-}
 
 let requests: string[] = [];
 let page: Page;

@@ -7,7 +7,7 @@
 // the guest; axe stays green.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import type { TestHooks, TimelineSnapshot } from '../../src/app/test-hooks';
+import type { TimelineSnapshot } from '../../src/app/test-hooks';
 import type { HeapModel } from '../../src/heap/model';
 import { waitForPrompt } from '../../scripts/harness.mjs';
 import { accessibilityViolations } from './support/accessibility';
@@ -21,12 +21,6 @@ import {
   timelineSnapshot,
   uartText,
 } from './support/timeline-page';
-
-declare global {
-  interface Window {
-    __allocplay: TestHooks;
-  }
-}
 
 let page: Page;
 

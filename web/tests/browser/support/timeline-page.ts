@@ -4,15 +4,9 @@
  * for the timeline's and the checkpoint tools' browser tests.
  */
 import type { Page } from 'playwright-core';
-import type { TestHooks, TimelineSnapshot } from '../../../src/app/test-hooks';
+import type { TimelineSnapshot } from '../../../src/app/test-hooks';
 import type { DecodeResult, HeapModel } from '../../../src/heap/model';
 import { waitForPrompt } from '../../../scripts/harness.mjs';
-
-declare global {
-  interface Window {
-    __allocplay: TestHooks;
-  }
-}
 
 /** Waits for the prompt and the checkpoint taken after boot. */
 export async function atBootCheckpoint(page: Page): Promise<Page> {
